@@ -1,0 +1,78 @@
+"""Check a lesson's parameters before any training starts.
+
+Each lesson's first code after its ``parameters`` cell calls
+``check_parameters(...)`` with its knobs, so a wrong value stops the notebook at
+once with a message that says what is allowed, whether the notebook runs by hand,
+by papermill or through ``dnncourse run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A lesson parameter has the wrong type or is out of range."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one parameter may be: its type, a range or a list of choices."""
+
+    kind: type
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple | None = None
+    allow_none: bool = False
+    help: str = ""
+
+    def describe(self) -> str:
+        parts = [self.kind.__name__]
+        if self.choices:
+            parts = ["one of " + ", ".join(repr(c) for c in self.choices)]
+        if self.minimum is not None:
+            parts.append(f">= {self.minimum}")
+        if self.maximum is not None:
+            parts.append(f"<= {self.maximum}")
+        if self.allow_none:
+            parts.append("or None")
+        return " ".join(parts) + (f" ({self.help})" if self.help else "")
+
+    def check(self, name: str, value: Any) -> Any:
+        if value is None and self.allow_none:
+            return None
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and self.kind is not bool or not isinstance(value, self.kind):
+            raise ParameterError(f"{name}={value!r} has the wrong type: expected {self.describe()}.")
+        if self.choices and value not in self.choices:
+            raise ParameterError(f"{name}={value!r} is not allowed: expected {self.describe()}.")
+        if self.minimum is not None and value < self.minimum:
+            raise ParameterError(f"{name}={value!r} is too small: expected {self.describe()}.")
+        if self.maximum is not None and value > self.maximum:
+            raise ParameterError(f"{name}={value!r} is too large: expected {self.describe()}.")
+        return value
+
+
+# Every knob a lesson's parameters cell may hold. A lesson that adds a knob adds its rule here.
+RULES: dict[str, Rule] = {
+    "epochs": Rule(int, 1, 500, help="training epochs per model"),
+    "n_train": Rule(int, 10, 48_000, allow_none=True,
+                    help="training samples kept from the 48,000 of the 8:2 split; None keeps all"),
+    "seed": Rule(int, 0, 2**31 - 1, help="first random seed"),
+    "n_seeds": Rule(int, 1, 20, help="how many seeds each variant is trained with"),
+    "batch_size": Rule(int, 1, 48_000, help="samples per gradient step"),
+    "dataset": Rule(str, choices=("fashion_mnist", "mnist")),
+    "output_dir": Rule(str, help="folder for this run's results"),
+}
+
+
+def check_parameters(**values: Any) -> dict[str, Any]:
+    """Validate lesson parameters by name; return them (ints given for floats become floats)."""
+    unknown = sorted(set(values) - set(RULES))
+    if unknown:
+        raise ParameterError(
+            f"Unknown parameter(s) {', '.join(unknown)}. Known parameters: {', '.join(sorted(RULES))}. "
+            f"A lesson that needs a new one adds a Rule to dnncourse.params.RULES.")
+    return {name: RULES[name].check(name, value) for name, value in values.items()}

@@ -1,0 +1,66 @@
+"""Record a lesson's key results in a machine-readable file of the run folder.
+
+``dnncourse report`` gathers these files into the course leaderboard.
+One file per lesson: ``<output_dir>/results/<lesson>.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+# Columns the leaderboard reads; a lesson may record more.
+LEADERBOARD_COLUMNS = ("variant", "n_seeds", "epochs", "val_accuracy_mean", "val_accuracy_std",
+                       "test_accuracy_mean", "test_accuracy_std", "seconds_per_epoch", "notes_figure")
+
+
+def _clean(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def record_results(lesson: str, summary: pd.DataFrame | list[dict], output_dir: str | Path,
+                   params: dict | None = None, notes: dict[str, float] | None = None) -> Path:
+    """Write one lesson's per-variant results as JSON and return the file's path.
+
+    ``summary`` is usually ``Comparison.summary()``; it must have a ``variant``
+    column. ``notes`` maps a variant to the figure the source notes reported for
+    it, so the leaderboard can show theirs beside ours.
+    """
+    rows = summary.to_dict("records") if isinstance(summary, pd.DataFrame) else list(summary)
+    if not rows or any("variant" not in row for row in rows):
+        raise ValueError("record_results needs at least one row, and every row needs a 'variant'.")
+    notes = notes or {}
+    clean_rows = []
+    for row in rows:
+        row = {key: _clean(value) for key, value in row.items()}
+        row.setdefault("notes_figure", notes.get(row["variant"]))
+        clean_rows.append(row)
+    import keras  # only for the version stamp
+    payload = {
+        "lesson": lesson,
+        "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "params": {key: _clean(value) for key, value in (params or {}).items()},
+        "versions": {"python": platform.python_version(), "keras": keras.__version__,
+                     "backend": keras.backend.backend()},
+        "rows": clean_rows,
+    }
+    path = Path(output_dir) / "results" / f"{lesson}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2))
+    return path
+
+
+def load_results(output_dir: str | Path) -> list[dict]:
+    """Every lesson's recorded results found under ``<output_dir>/results``."""
+    folder = Path(output_dir) / "results"
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]

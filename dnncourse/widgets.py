@@ -1,0 +1,42 @@
+"""Interactive controls that keep the lessons runnable headless.
+
+In JupyterLab ``explore`` shows sliders and dropdowns (``ipywidgets.interact``).
+When a notebook is executed without a person (papermill, nbval, ``dnncourse
+run``; they set ``DNNCOURSE_HEADLESS=1``) it calls the function once with the
+default values instead, so the run never waits on a widget.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+HEADLESS_ENV = "DNNCOURSE_HEADLESS"
+
+
+def is_headless() -> bool:
+    """True when the notebook runs without a person at the keyboard."""
+    return os.environ.get(HEADLESS_ENV, "").lower() in ("1", "true", "yes")
+
+
+def _default(control: Any) -> Any:
+    if hasattr(control, "value"):
+        return control.value
+    if isinstance(control, (list, tuple)) and control and not isinstance(control[0], (int, float)):
+        return control[0]
+    if isinstance(control, (list, tuple)):  # (min, max[, step]) as in ipywidgets.interact
+        return control[0]
+    return control
+
+
+def explore(function: Callable[..., Any], manual: bool = False, **controls: Any):
+    """``ipywidgets.interact(function, **controls)``, or one call with defaults when headless.
+
+    Use ``manual=True`` for slow functions (training): a button runs them on demand.
+    """
+    if is_headless():
+        print("(headless run: the controls are not shown; this is the result for the default values)")
+        return function(**{name: _default(control) for name, control in controls.items()})
+    import ipywidgets
+    chooser = ipywidgets.interact_manual if manual else ipywidgets.interact
+    return chooser(function, **controls)
