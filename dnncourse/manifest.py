@@ -96,3 +96,20 @@ def prepare_notebooks(book: Book, profile: str, out_dir: str | Path,
                                    prepare_only=True, progress_bar=False, log_output=False)
         written.append(target)
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dnncourse.manifest PROFILE OUT_DIR``: prepare every lesson for nbval."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m dnncourse.manifest PROFILE OUT_DIR", file=sys.stderr)
+        return 2
+    for path in prepare_notebooks(load_book(), args[0], args[1]):
+        print("prepared", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""run_variants: fresh models per seed, the tidy table, the summary and the test evaluation."""
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+import dnncourse as dc
+
+
+def build_small():
+    return dc.compile_classifier(dc.mlp((8,)), optimizer="adam")
+
+
+def build_sgd():
+    return dc.compile_classifier(dc.mlp((8,)), optimizer="sgd")
+
+
+def test_table_has_one_row_per_run(tiny_data):
+    result = dc.run_variants({"adam": build_small, "sgd": build_sgd}, tiny_data,
+                             seeds=[0, 1], epochs=2, batch_size=50, keep_models=True)
+    table = result.table
+    assert list(table["variant"]) == ["adam", "adam", "sgd", "sgd"]
+    assert list(table["seed"]) == [0, 1, 0, 1]
+    assert (table["epochs"] == 2).all() and table["best_epoch"].between(1, 2).all()
+    assert set(result.histories) == {("adam", 0), ("adam", 1), ("sgd", 0), ("sgd", 1)}
+    assert len(result.histories[("sgd", 1)]["val_loss"]) == 2
+    # a fresh model per run: no two kept models are the same object
+    assert len({id(m) for m in result.models.values()}) == 4
+    # seeds really differ
+    a0, a1 = (result.histories[("adam", s)]["loss"] for s in (0, 1))
+    assert a0 != a1
+
+
+def test_summary_and_test_evaluation(tiny_data):
+    result = dc.run_variants({"adam": build_small}, tiny_data, seeds=[0, 1], epochs=1,
+                             batch_size=50, keep_models=True)
+    result.evaluate_test(tiny_data)
+    summary = result.summary()
+    row = summary.iloc[0]
+    assert row["variant"] == "adam" and row["n_seeds"] == 2
+    runs = result.table["test_accuracy"]
+    assert row["test_accuracy_mean"] == pytest.approx(runs.mean())
+    assert row["test_accuracy_std"] == pytest.approx(runs.std(ddof=1))
+    model = result.models[("adam", 0)]
+    expected = model.evaluate(tiny_data.x_test, tiny_data.y_test, verbose=0)[1]
+    assert runs.iloc[0] == pytest.approx(expected)
+
+
+def test_variant_fit_kwargs_and_fresh_callbacks(tiny_data):
+    made = []
+
+    def callbacks():
+        made.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=0))
+        return [made[-1]]
+
+    variant = dc.Variant(build_small, fit_kwargs={"epochs": 3, "callbacks": callbacks})
+    result = dc.run_variants({"es": variant}, tiny_data, seeds=[0, 1], epochs=10, batch_size=50)
+    assert len(made) == 2 and made[0] is not made[1]
+    assert (result.table["epochs"] <= 3).all()
+
+
+def test_uncompiled_model_is_explained(tiny_data):
+    with pytest.raises(ValueError, match="compiled model"):
+        dc.run_variants({"raw": lambda: dc.mlp((4,))}, tiny_data, epochs=1)
+
+
+def test_within_spread():
+    summary = pd.DataFrame({"variant": ["a", "b", "c"], "val_accuracy_mean": [0.85, 0.86, 0.90],
+                            "val_accuracy_std": [0.005, 0.006, 0.002]})
+    assert dc.within_spread(summary, "a", "b")
+    assert not dc.within_spread(summary, "a", "c")
+
+
+def test_summary_without_test_column_and_single_seed():
+    table = pd.DataFrame({"variant": ["x"], "seed": [0], "epochs": [3], "best_epoch": [2],
+                          "val_accuracy": [0.8], "best_val_accuracy": [0.81], "min_val_loss": [0.5],
+                          "seconds_per_epoch": [1.0]})
+    summary = dc.summarize(table)
+    assert "test_accuracy_mean" not in summary
+    assert summary.loc[0, "val_accuracy_std"] == 0.0

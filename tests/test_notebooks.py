@@ -1,0 +1,52 @@
+"""Every lesson in book.yml exists, is committed clean, and has a checked parameters cell."""
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from dnncourse.manifest import load_book
+from dnncourse.params import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = load_book(ROOT / "book.yml")
+LESSONS = {lesson.id: lesson for lesson in BOOK.lessons}
+
+
+def test_book_lists_lessons_in_order():
+    ids = [lesson.id for lesson in BOOK.lessons]
+    assert ids and ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert {"smoke", "full"} <= set(BOOK.profiles)
+
+
+def test_every_notebook_in_lessons_is_in_the_book():
+    on_disk = {p.name for p in (ROOT / "lessons").glob("*.ipynb")}
+    assert on_disk == {lesson.path.name for lesson in BOOK.lessons}
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_lesson_is_clean_and_parameterised(lesson_id):
+    lesson = LESSONS[lesson_id]
+    assert lesson.path.is_file(), f"{lesson.path} is listed in book.yml but missing"
+    nb = nbformat.read(lesson.path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    dirty = [i for i, c in enumerate(code) if c.outputs or c.execution_count]
+    assert not dirty, f"{lesson.path.name}: code cells {dirty} carry outputs; run nbconvert --clear-output"
+    tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == [0], f"{lesson.path.name}: the first code cell (and only it) must be tagged 'parameters'"
+    assert "check_parameters(" in code[1].source, "the cell after the parameters must check them"
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_profiles_only_set_parameters_the_lesson_defines(lesson_id):
+    lesson = LESSONS[lesson_id]
+    defined = set(papermill.inspect_notebook(str(lesson.path)))
+    assert "output_dir" in defined
+    assert defined <= set(RULES), f"parameters without a Rule: {defined - set(RULES)}"
+    for profile in ("smoke", "full"):
+        values = lesson.parameters(profile)
+        assert values, f"{lesson_id} has no {profile} profile in book.yml"
+        assert set(values) <= defined, f"{lesson_id} {profile}: unknown {set(values) - defined}"
+        for name, value in values.items():
+            RULES[name].check(name, value)
