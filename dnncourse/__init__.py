@@ -5,6 +5,14 @@ holds the plumbing: data loading, model builders, comparisons over seeds,
 plots, widgets, parameter checks and recorded results.
 """
 
+import os as _os
+
+# Quieter TensorFlow start-up for scripts and the CLI. Jupyter kernels should still be
+# started with these set (the Makefile and `dnncourse run` do), since a notebook may
+# have imported TensorFlow before this package.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
 from .compare import Comparison, Variant, run_variants, summarize, within_spread
 from .data import Dataset, DataError, DataIntegrityError, DataNotFoundError, load_data
 from .models import baseline_model, compile_classifier, mlp

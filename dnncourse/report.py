@@ -1,0 +1,117 @@
+"""Gather a run's recorded results into one leaderboard: ``dnncourse report RUN_FOLDER``.
+
+Every lesson writes ``<run>/results/<lesson>.json`` (``dnncourse.record_results``).
+The leaderboard has one row per lesson and variant, ranked by validation accuracy,
+and is written as ``report.md``, ``report.csv`` and a chart ``report.png``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .results import load_results
+
+COLUMNS = ["rank", "lesson", "variant", "n_seeds", "epochs", "val_accuracy_mean", "val_accuracy_std",
+           "test_accuracy_mean", "test_accuracy_std", "seconds_per_epoch", "notes_figure"]
+
+
+def leaderboard(run_folder: str | Path) -> pd.DataFrame:
+    """One row per lesson and variant, best validation accuracy first."""
+    rows = [{"lesson": payload["lesson"], **row}
+            for payload in load_results(run_folder) for row in payload.get("rows", [])]
+    table = pd.DataFrame(rows)
+    for column in COLUMNS:
+        if column not in table:
+            table[column] = None
+    numeric = [c for c in COLUMNS if c not in ("rank", "lesson", "variant")]
+    table[numeric] = table[numeric].apply(pd.to_numeric, errors="coerce")
+    table = table.sort_values("val_accuracy_mean", ascending=False, na_position="last", kind="stable")
+    table["rank"] = range(1, len(table) + 1)
+    return table[COLUMNS].reset_index(drop=True)
+
+
+def _mean_std(mean: object, std: object) -> str:
+    if mean is None or pd.isna(mean):
+        return "–"
+    return f"{mean:.4f}" if std is None or pd.isna(std) else f"{mean:.4f} ± {std:.4f}"
+
+
+def readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard with 'mean ± std' cells, as people read it."""
+    def number(value: object, digits: int) -> str:
+        return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+    return pd.DataFrame({
+        "#": table["rank"], "lesson": table["lesson"], "variant": table["variant"],
+        "validation accuracy": [_mean_std(m, s) for m, s in zip(table["val_accuracy_mean"], table["val_accuracy_std"])],
+        "test accuracy": [_mean_std(m, s) for m, s in zip(table["test_accuracy_mean"], table["test_accuracy_std"])],
+        "the notes": [number(v, 4) for v in table["notes_figure"]],
+        "seeds": [number(v, 0) for v in table["n_seeds"]],
+        "epochs": [number(v, 0) for v in table["epochs"]],
+        "s/epoch": [number(v, 2) for v in table["seconds_per_epoch"]],
+    })
+
+
+def plot_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
+    """A horizontal bar chart of the variants ranked, error bars = std over seeds, notes' figure as ◆."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ranked = table.dropna(subset=["val_accuracy_mean"]).iloc[::-1]
+    labels = [f"{lesson} · {variant}" for lesson, variant in zip(ranked["lesson"], ranked["variant"])]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.35 * max(1, len(ranked))))
+    ax.barh(labels, ranked["val_accuracy_mean"], xerr=ranked["val_accuracy_std"].fillna(0),
+            color="tab:blue", alpha=0.8, capsize=3, label="ours: validation accuracy (mean ± std)")
+    notes = ranked["notes_figure"].astype(float)
+    if notes.notna().any():
+        ax.scatter(notes, labels, marker="D", color="tab:orange", zorder=3, label="the notes' figure")
+    low = min([*ranked["val_accuracy_mean"].dropna(), *notes.dropna()] or [0.0])
+    ax.set_xlim(max(0.0, low - 0.05), 1.0)
+    ax.set_xlabel("validation accuracy")
+    ax.set_title("Leaderboard: every variant of every lesson")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / fig.get_figheight()), ncol=2,
+              fontsize="small", frameon=False)
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def _status_lines(run_folder: Path) -> list[str]:
+    """Markdown lines on the run itself (profile, lessons and their status) from run.json."""
+    try:
+        state = json.loads((run_folder / "run.json").read_text())
+    except (OSError, ValueError):
+        return []
+    lines = [f"Profile **{state.get('profile')}**, started {state.get('created')}, status **{state.get('status')}**.",
+             "", "| lesson | status | seconds | error |", "|---|---|---|---|"]
+    for lesson, record in state.get("lessons", {}).items():
+        error = record.get("error") or {}
+        message = f"cell {error.get('cell_index')}: {error.get('ename')}: {error.get('evalue')}" if error else ""
+        lines.append(f"| {lesson} | {record.get('status')} | {record.get('seconds') or ''} | "
+                     f"{message.replace('|', '/')} |")
+    if state.get("profile") == "smoke":
+        lines += ["", "_Smoke profile: these numbers only prove that the notebooks run; "
+                      "the lessons quote the full profile._"]
+    return lines
+
+
+def write_report(run_folder: str | Path) -> dict[str, Path]:
+    """Write report.md, report.csv and (when there are results) report.png into the run folder."""
+    run_folder = Path(run_folder)
+    table = leaderboard(run_folder)
+    paths = {"csv": run_folder / "report.csv", "md": run_folder / "report.md"}
+    table.to_csv(paths["csv"], index=False)
+    lines = [f"# Leaderboard of run `{run_folder.name}`", "", *_status_lines(run_folder), ""]
+    if table.empty:
+        lines.append("No lesson recorded results in this run.")
+    else:
+        paths["png"] = plot_leaderboard(table, run_folder / "report.png")
+        lines += ["Ranked by validation accuracy (mean ± standard deviation over seeds, last epoch). "
+                  "Test accuracy where the lesson measured it; 'the notes' is the source notes' figure.", "",
+                  readable(table).to_markdown(index=False), "", "![leaderboard](report.png)"]
+    paths["md"].write_text("\n".join(lines) + "\n")
+    return paths

@@ -1,0 +1,81 @@
+"""A tiny course for the CLI tests: its own book.yml and two notebooks that need no TensorFlow.
+
+``02_fail`` raises in one cell when its parameter ``fail`` is true (the default),
+so one test can watch a lesson fail and another can fix it with ``-p fail=false``;
+its parameter ``sleep`` makes that cell slow, to test the cell time limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+RECORD = """\
+import json, pathlib
+rows = [{"variant": v, "n_seeds": n_seeds, "epochs": epochs, "val_accuracy_mean": score + d,
+         "val_accuracy_std": 0.01, "test_accuracy_mean": score + d - 0.01, "test_accuracy_std": 0.0,
+         "seconds_per_epoch": 0.5, "notes_figure": 0.85 if v == "a" else None}
+        for v, d in (("a", 0.0), ("b", 0.02))]
+folder = pathlib.Path(output_dir) / "results"
+folder.mkdir(parents=True, exist_ok=True)
+(folder / f"{LESSON}.json").write_text(json.dumps({"lesson": LESSON, "params": {"epochs": epochs}, "rows": rows}))
+"""
+
+ENV_PRINT = """\
+import os
+print("epochs", epochs, "cwd", os.getcwd())
+print("env", *(f"{k}={os.environ.get(k)}" for k in ("DNNCOURSE_HEADLESS", "TF_CPP_MIN_LOG_LEVEL",
+      "TF_ENABLE_ONEDNN_OPTS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")))
+"""
+
+PLOT = """\
+import matplotlib
+import matplotlib.pyplot as plt
+plt.plot([1, 2, 3], [score, score + 0.01, score + 0.02])
+plt.title("tiny curve")
+plt.show()
+"""
+
+
+def lesson_notebook(lesson_id: str, score: float, fail_cell: bool) -> nbformat.NotebookNode:
+    params = f"epochs = 1\nn_seeds = 1\nscore = {score}\noutput_dir = 'outputs'\n"
+    if fail_cell:
+        params += "fail = True\nsleep = 0\n"
+    cells = [new_markdown_cell(f"# Tiny lesson {lesson_id}"),
+             new_code_cell(params, metadata={"tags": ["parameters"]}),
+             new_code_cell(f"LESSON = {lesson_id!r}\n" + ENV_PRINT)]
+    if fail_cell:
+        cells.append(new_code_cell("import time\ntime.sleep(sleep)\n"
+                                   "if fail:\n    raise ValueError('tiny lesson broke on purpose')"))
+    cells += [new_code_cell(PLOT), new_code_cell(RECORD)]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def make_course(root: Path) -> Path:
+    """Write book.yml and lessons/ into ``root``; return the path of book.yml."""
+    (root / "lessons").mkdir(parents=True)
+    nbformat.write(lesson_notebook("01_ok", 0.80, fail_cell=False), root / "lessons" / "01_ok.ipynb")
+    nbformat.write(lesson_notebook("02_fail", 0.70, fail_cell=True), root / "lessons" / "02_fail.ipynb")
+    (root / "book.yml").write_text("""\
+title: Tiny course
+profiles:
+  smoke: quick
+  full: slow
+lessons:
+  - id: 01_ok
+    title: The lesson that works
+    file: lessons/01_ok.ipynb
+    profiles:
+      smoke: {epochs: 1}
+      full: {epochs: 3}
+  - id: 02_fail
+    title: The lesson that breaks
+    file: lessons/02_fail.ipynb
+    profiles:
+      smoke: {epochs: 1}
+""")
+    return root / "book.yml"
