@@ -65,6 +65,16 @@ RULES: dict[str, Rule] = {
     "batch_size": Rule(int, 1, 48_000, help="samples per gradient step"),
     "dataset": Rule(str, choices=("fashion_mnist", "mnist")),
     "output_dir": Rule(str, help="folder for this run's results"),
+    # lesson 08 (hyperparameter tuning)
+    "max_trials": Rule(int, 1, 500, help="configurations a Keras Tuner search tries"),
+    "search_epochs": Rule(int, 1, 100, help="epochs per tuner trial and per GridSearchCV fit"),
+    "search_n_train": Rule(int, 10, 48_000, help="training samples a hyperparameter search sees"),
+    "grid_points": Rule(int, choices=(2, 4, 8),
+                        help="GridSearchCV grid size; each doubling adds one hyperparameter"),
+    "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
+    # lesson 07 (early stopping)
+    "learning_rate": Rule(float, 1e-6, 1.0, help="the optimizer's learning rate"),
+    "patience": Rule(int, 0, 100, help="epochs without improvement before EarlyStopping stops training"),
 }
 
 
