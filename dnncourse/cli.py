@@ -16,8 +16,8 @@ def cmd_data(args: argparse.Namespace) -> int:
     try:
         label, folder = data_module.find_fashion_mnist(args.data_dir, download=not args.no_download)
         print(f"Found Fashion-MNIST ({label}): {folder}")
-        for stem, sha in data_module.FASHION_FILES.items():
-            array = data_module.read_verified(data_module._file_in(folder, stem), sha)
+        for stem, array in data_module.verify_folder(folder).items():
+            sha = data_module.FASHION_FILES[stem]
             print(f"  ok  {stem:<26} shape={array.shape}  sha256={sha[:12]}...")
         if args.copy_to_cache:
             target = data_module.copy_to_keras_cache(folder)

@@ -197,6 +197,20 @@ def read_verified(path: Path, expected_sha256: str | None) -> np.ndarray:
     return parse_idx(raw, path)
 
 
+def verify_folder(folder: Path) -> dict[str, np.ndarray]:
+    """Read the four Fashion-MNIST files of ``folder``, each checked against its SHA-256.
+
+    Returns the arrays by file stem (``"train-images-idx3-ubyte"``, ...).
+    """
+    arrays = {}
+    for stem, sha in FASHION_FILES.items():
+        path = _file_in(folder, stem)
+        if path is None:
+            raise DataNotFoundError(f"{folder} does not hold {stem}(.gz).\n\n{HOW_TO_GET_DATA}")
+        arrays[stem] = read_verified(path, sha)
+    return arrays
+
+
 def load_raw(data_dir: str | os.PathLike | None = None, dataset: str = "fashion_mnist",
              download: bool | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], str]:
     """Return ``(x_train, y_train), (x_test, y_test), source`` as uint8 arrays, verified."""
@@ -205,7 +219,7 @@ def load_raw(data_dir: str | os.PathLike | None = None, dataset: str = "fashion_
     if dataset != "fashion_mnist":
         raise ValueError(f"dataset={dataset!r} is unknown; use 'fashion_mnist' or 'mnist'.")
     label, folder = find_fashion_mnist(data_dir, download)
-    arrays = {stem: read_verified(_file_in(folder, stem), sha) for stem, sha in FASHION_FILES.items()}
+    arrays = verify_folder(folder)
     return ((arrays["train-images-idx3-ubyte"], arrays["train-labels-idx1-ubyte"]),
             (arrays["t10k-images-idx3-ubyte"], arrays["t10k-labels-idx1-ubyte"]),
             f"{label}: {folder}")
@@ -275,9 +289,9 @@ def copy_to_keras_cache(data_dir: str | os.PathLike | None = None) -> Path:
     _, folder = find_fashion_mnist(data_dir, download=False)
     target = keras_cache_dir()
     target.mkdir(parents=True, exist_ok=True)
-    for stem, sha in FASHION_FILES.items():
+    verify_folder(folder)
+    for stem in FASHION_FILES:
         source = _file_in(folder, stem)
-        read_verified(source, sha)
         destination = target / (stem + ".gz")
         if source.resolve() == destination.resolve():
             continue

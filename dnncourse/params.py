@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
     "grid_points": Rule(int, choices=(2, 4, 8),
                         help="GridSearchCV grid size; each doubling adds one hyperparameter"),
     "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
+    "final_epochs": Rule(int, 1, 500, help="epochs of the final training on train + validation"),
     # lesson 07 (early stopping)
     "learning_rate": Rule(float, 1e-6, 1.0, help="the optimizer's learning rate"),
     "patience": Rule(int, 0, 100, help="epochs without improvement before EarlyStopping stops training"),

@@ -101,6 +101,21 @@ def test_missing_one_file_names_it(fake_files):
         D.find_fashion_mnist(folder)
 
 
+def test_verify_folder_returns_the_checked_arrays(fake_files):
+    folder, arrays = fake_files
+    verified = D.verify_folder(folder)
+    assert set(verified) == set(arrays)
+    for stem, array in arrays.items():
+        np.testing.assert_array_equal(verified[stem], array)
+
+
+def test_verify_folder_names_a_missing_file(fake_files):
+    folder, _ = fake_files
+    (folder / "train-images-idx3-ubyte.gz").unlink()
+    with pytest.raises(D.DataNotFoundError, match="train-images-idx3-ubyte"):
+        D.verify_folder(folder)
+
+
 def test_truncated_gzip_names_the_file(fake_files):
     folder, _ = fake_files
     path = folder / "train-images-idx3-ubyte.gz"
