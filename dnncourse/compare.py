@@ -122,7 +122,8 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
     Columns follow what ``dnncourse.results.record_results`` expects:
     ``val_accuracy_mean/std`` (last epoch), ``best_val_accuracy_mean/std``,
     ``test_accuracy_mean/std`` when the test set was evaluated, ``epochs`` and
-    ``seconds_per_epoch``. The order of variants is kept.
+    ``seconds_per_epoch``. The order of variants is kept. Runs trained without a
+    validation split (no ``best_epoch`` column) get only the scores they have.
     """
     scores = [c for c in ("val_accuracy", "best_val_accuracy", "min_val_loss", "test_accuracy")
               if c in table]
@@ -131,7 +132,8 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
     for column in scores:
         out[f"{column}_mean"] = grouped[column].mean()
         out[f"{column}_std"] = grouped[column].std(ddof=1).fillna(0.0)
-    out["best_epoch_mean"] = grouped["best_epoch"].mean()
+    if "best_epoch" in table:
+        out["best_epoch_mean"] = grouped["best_epoch"].mean()
     out["seconds_per_epoch"] = grouped["seconds_per_epoch"].mean()
     return out.reset_index()
 

@@ -79,3 +79,14 @@ def test_summary_without_test_column_and_single_seed():
     summary = dc.summarize(table)
     assert "test_accuracy_mean" not in summary
     assert summary.loc[0, "val_accuracy_std"] == 0.0
+
+
+def test_summary_of_runs_without_validation():
+    # e.g. a final model trained on train + validation: only test scores exist
+    table = pd.DataFrame({"variant": ["final"] * 3, "seed": [0, 1, 2], "epochs": [30] * 3,
+                          "test_accuracy": [0.90, 0.91, 0.92], "seconds_per_epoch": [3.0, 3.2, 3.4]})
+    summary = dc.summarize(table)
+    row = summary.iloc[0]
+    assert row["n_seeds"] == 3 and row["epochs"] == 30
+    assert row["test_accuracy_mean"] == pytest.approx(0.91) and row["test_accuracy_std"] == pytest.approx(0.01)
+    assert "val_accuracy_mean" not in summary and "best_epoch_mean" not in summary
