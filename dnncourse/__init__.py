@@ -1,33 +1,30 @@
-"""dnncourse: the helpers behind the lessons of the dense-network course.
+"""dnncourse: the helpers the lessons of the dense-network course import (the student API).
 
 The lessons keep the Keras code that teaches something visible; this package
-holds the plumbing: data loading, model builders, comparisons over seeds,
-plots, widgets, parameter checks and recorded results.
+holds the plumbing: data loading, the baseline model, seeding, comparisons over
+seeds and their verdicts, plots, widgets, parameter checks and recorded results.
+Each helper's docstring names the lesson that introduces it. The instructor's
+tools (command line, runner, reports, web site) live in ``dnncourse.tools``,
+which lessons never import.
 """
 
-import os as _os
-
-# Quieter TensorFlow start-up for scripts and the CLI. Jupyter kernels should still be
-# started with these set (the Makefile and `dnncourse run` do), since a notebook may
-# have imported TensorFlow before this package.
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-
-from .compare import Comparison, Variant, run_variants, summarize, within_spread
+from .compare import (Comparison, Variant, format_summary, mean_std, merge_comparisons, run_variants,
+                      summarize, verdict_table)
 from .data import Dataset, DataError, DataIntegrityError, DataNotFoundError, load_data
-from .models import baseline_model, compile_classifier, mlp
+from .models import baseline_model
 from .params import ParameterError, check_parameters
-from .plots import plot_curves, plot_history, plot_scores, show_images
+from .plots import colour_of, mean_curve, plot_curves, plot_histories, plot_history, plot_scores, show_images
 from .results import record_results
 from .seeds import set_seed
 from .widgets import explore
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
-    "Comparison", "Variant", "run_variants", "summarize", "within_spread",
+    "Comparison", "Variant", "format_summary", "mean_std", "merge_comparisons", "run_variants",
+    "summarize", "verdict_table",
     "Dataset", "DataError", "DataIntegrityError", "DataNotFoundError", "load_data",
-    "baseline_model", "compile_classifier", "mlp", "ParameterError", "check_parameters",
-    "plot_curves", "plot_history", "plot_scores", "show_images", "record_results",
-    "set_seed", "explore",
+    "baseline_model", "ParameterError", "check_parameters",
+    "colour_of", "mean_curve", "plot_curves", "plot_histories", "plot_history", "plot_scores", "show_images",
+    "record_results", "set_seed", "explore",
 ]

@@ -1,9 +1,11 @@
-"""Train named model variants over several seeds and tabulate the results.
+"""Train named model variants over several seeds, tabulate and judge the results.
 
 A fair comparison: every variant is a *fresh* model (its build function is
 called again for every seed), trained on the same split with the same budget.
 Decisions use the validation split; ``evaluate_test`` touches the test set once,
-for the variants a lesson has chosen.
+for the variants a lesson has chosen. Lesson 01 introduces ``run_variants`` and
+the seed-to-seed spread; ``verdict_table`` (first used in lesson 02) is the one
+rule every lesson uses to call a difference real.
 """
 
 from __future__ import annotations
@@ -47,17 +49,44 @@ class Comparison:
         return summarize(self.table)
 
     def evaluate_test(self, data: Dataset, variants: Iterable[str] | None = None) -> pd.DataFrame:
-        """Evaluate the kept models of the chosen variants on the test set, once."""
+        """Evaluate the kept models of the chosen variants on the test set, once (lesson 01).
+
+        Returns a *new* table with ``test_loss`` and ``test_accuracy`` columns (empty
+        for the variants not chosen) and makes it ``self.table``; a table you took
+        from this comparison before is left as it was.
+        """
         if not self.models:
             raise ValueError("No models were kept: call run_variants(..., keep_models=True).")
         chosen = set(variants) if variants is not None else set(self.table["variant"])
+        unknown = chosen - set(self.table["variant"])
+        if unknown:
+            raise ValueError(f"No variant named {', '.join(sorted(unknown))}; "
+                             f"variants: {', '.join(dict.fromkeys(self.table['variant']))}.")
+        table = self.table.copy()
         for (name, seed), model in self.models.items():
             if name in chosen:
                 loss, accuracy = model.evaluate(data.x_test, data.y_test, verbose=0, batch_size=1024)[:2]
-                row = (self.table["variant"] == name) & (self.table["seed"] == seed)
-                self.table.loc[row, "test_loss"] = loss
-                self.table.loc[row, "test_accuracy"] = accuracy
-        return self.table
+                row = (table["variant"] == name) & (table["seed"] == seed)
+                table.loc[row, "test_loss"] = loss
+                table.loc[row, "test_accuracy"] = accuracy
+        self.table = table
+        return table
+
+
+def merge_comparisons(*comparisons: Comparison) -> Comparison:
+    """One comparison holding the runs of several (lessons 04 and 05); variant names must differ."""
+    seen: set[str] = set()
+    for comparison in comparisons:
+        names = set(comparison.table["variant"])
+        if names & seen:
+            raise ValueError(f"Variant(s) {', '.join(sorted(names & seen))} appear in more than one "
+                             "comparison; rename them before merging.")
+        seen |= names
+    return Comparison(
+        pd.concat([c.table for c in comparisons], ignore_index=True),
+        {key: h for c in comparisons for key, h in c.histories.items()},
+        {key: m for c in comparisons for key, m in c.models.items()},
+    )
 
 
 def _as_variant(spec) -> Variant:
@@ -71,7 +100,7 @@ def train_once(variant: Variant, data: Dataset, seed: int, epochs: int, batch_si
     model = variant.build()
     if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
         raise ValueError("A variant's build function must return a compiled model "
-                         "(call model.compile(...) or dnncourse.compile_classifier(model)).")
+                         "(call model.compile(...) before returning it).")
     fit_kwargs = {"epochs": epochs, "batch_size": batch_size, **variant.fit_kwargs}
     if callable(fit_kwargs.get("callbacks")):
         fit_kwargs["callbacks"] = fit_kwargs["callbacks"]()
@@ -138,8 +167,56 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def within_spread(summary: pd.DataFrame, a: str, b: str, column: str = "val_accuracy") -> bool:
-    """True when variants ``a`` and ``b`` differ by less than their combined spread (1 std each)."""
+def mean_std(mean, std, digits: int = 4):
+    """``"0.8773 ± 0.0020"``: a mean and its standard deviation over seeds (lesson 01).
+
+    Takes two numbers or two pandas Series (then returns a Series of strings).
+    A missing mean gives ``"–"``; a missing spread (one seed) counts as 0.
+    """
+    if isinstance(mean, pd.Series):
+        return pd.Series([mean_std(m, s, digits) for m, s in zip(mean, std)], index=mean.index)
+    if mean is None or pd.isna(mean):
+        return "–"
+    spread = 0.0 if std is None or pd.isna(std) else float(std)
+    return f"{float(mean):.{digits}f} ± {spread:.{digits}f}"
+
+
+def format_summary(summary: pd.DataFrame, columns: Iterable[str] = ("val_accuracy",),
+                   digits: int = 4) -> pd.DataFrame:
+    """The summary as a readable table: variant, seeds and ``mean ± std`` per score column."""
+    out = summary[["variant", "n_seeds"]].copy()
+    for column in columns:
+        out[column] = mean_std(summary[f"{column}_mean"], summary[f"{column}_std"], digits)
+    return out
+
+
+def verdict_table(summary: pd.DataFrame, reference: str, column: str = "val_accuracy",
+                  lower_is_better: bool | None = None) -> pd.DataFrame:
+    """Is each variant's gap to ``reference`` bigger than the seed-to-seed spread? (lesson 02)
+
+    For every other variant in ``summary`` (from ``Comparison.summary()``): its mean,
+    the gap to the reference's mean, the spread (the two standard deviations added)
+    and a verdict: ``better`` / ``worse`` when the gap is larger than the spread,
+    ``within the spread`` when it is not, and ``one seed: no spread`` when either
+    side was trained with a single seed, since then the spread is unknown.
+    Columns with "loss" in their name count lower as better unless told otherwise.
+    """
+    lower = "loss" in column if lower_is_better is None else lower_is_better
     rows = summary.set_index("variant")
-    gap = abs(rows.loc[a, f"{column}_mean"] - rows.loc[b, f"{column}_mean"])
-    return bool(gap <= rows.loc[a, f"{column}_std"] + rows.loc[b, f"{column}_std"])
+    if reference not in rows.index:
+        raise ValueError(f"No variant {reference!r} in the summary; variants: {', '.join(rows.index)}.")
+    ref = rows.loc[reference]
+    ref_mean, ref_std = ref[f"{column}_mean"], ref[f"{column}_std"]
+    table = []
+    for name, row in rows.drop(index=reference).iterrows():
+        mean, std = row[f"{column}_mean"], row[f"{column}_std"]
+        gap, spread = mean - ref_mean, std + ref_std
+        if min(row["n_seeds"], ref["n_seeds"]) < 2:
+            verdict = "one seed: no spread"
+        elif abs(gap) <= spread:
+            verdict = "within the spread"
+        else:
+            verdict = "better" if (gap < 0) == lower else "worse"
+        table.append({"variant": name, column: mean_std(mean, std), f"vs {reference}": gap,
+                      "spread": spread, "verdict": verdict})
+    return pd.DataFrame(table, columns=["variant", column, f"vs {reference}", "spread", "verdict"])

@@ -29,12 +29,15 @@ def _clean(value: Any) -> Any:
 
 
 def record_results(lesson: str, summary: pd.DataFrame | list[dict], output_dir: str | Path,
-                   params: dict | None = None, notes: dict[str, float] | None = None) -> Path:
-    """Write one lesson's per-variant results as JSON and return the file's path.
+                   params: dict | None = None, notes: dict[str, float] | None = None,
+                   facts: dict[str, Any] | None = None) -> Path:
+    """Write one lesson's per-variant results as JSON and return the file's path (lesson 01).
 
     ``summary`` is usually ``Comparison.summary()``; it must have a ``variant``
     column. ``notes`` maps a variant to the figure the source notes reported for
-    it, so the leaderboard can show theirs beside ours.
+    it, so the leaderboard can show theirs beside ours. ``facts`` holds any other
+    number the lesson's text quotes (an epoch where training stopped, a gap), by a
+    name that says what it is, so every quoted figure can be checked against the run.
     """
     rows = summary.to_dict("records") if isinstance(summary, pd.DataFrame) else list(summary)
     if not rows or any("variant" not in row for row in rows):
@@ -53,6 +56,7 @@ def record_results(lesson: str, summary: pd.DataFrame | list[dict], output_dir: 
         "versions": {"python": platform.python_version(), "keras": keras.__version__,
                      "backend": keras.backend.backend()},
         "rows": clean_rows,
+        "facts": {key: _clean(value) for key, value in (facts or {}).items()},
     }
     path = Path(output_dir) / "results" / f"{lesson}.json"
     path.parent.mkdir(parents=True, exist_ok=True)

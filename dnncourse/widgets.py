@@ -29,14 +29,20 @@ def _default(control: Any) -> Any:
     return control
 
 
-def explore(function: Callable[..., Any], manual: bool = False, **controls: Any):
-    """``ipywidgets.interact(function, **controls)``, or one call with defaults when headless.
+def explore(function: Callable[..., Any], manual: bool = False, **controls: Any) -> None:
+    """Show ``function``'s output under live controls, or call it once with defaults when headless.
 
-    Use ``manual=True`` for slow functions (training): a button runs them on demand.
+    In JupyterLab this displays an ``ipywidgets.interactive`` panel (lesson 01): the
+    controls and, below them, the output, redrawn when a control changes. Nothing is
+    returned, so no stray text shows under the panel. Use ``manual=True`` for slow
+    functions (training): a button runs them on demand.
     """
     if is_headless():
         print("(headless run: the controls are not shown; this is the result for the default values)")
-        return function(**{name: _default(control) for name, control in controls.items()})
+        function(**{name: _default(control) for name, control in controls.items()})
+        return
     import ipywidgets
-    chooser = ipywidgets.interact_manual if manual else ipywidgets.interact
-    return chooser(function, **controls)
+    from IPython.display import display
+
+    panel = ipywidgets.interactive(function, {"manual": manual}, **controls)
+    display(panel)

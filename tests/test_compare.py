@@ -8,12 +8,24 @@ import pytest
 import dnncourse as dc
 
 
+def tiny_model():
+    return keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                             keras.layers.Dense(8, activation="relu"),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def compiled(optimizer):
+    model = tiny_model()
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def build_small():
-    return dc.compile_classifier(dc.mlp((8,)), optimizer="adam")
+    return compiled("adam")
 
 
 def build_sgd():
-    return dc.compile_classifier(dc.mlp((8,)), optimizer="sgd")
+    return compiled("sgd")
 
 
 def test_table_has_one_row_per_run(tiny_data):
@@ -35,7 +47,10 @@ def test_table_has_one_row_per_run(tiny_data):
 def test_summary_and_test_evaluation(tiny_data):
     result = dc.run_variants({"adam": build_small}, tiny_data, seeds=[0, 1], epochs=1,
                              batch_size=50, keep_models=True)
-    result.evaluate_test(tiny_data)
+    held = result.table
+    returned = result.evaluate_test(tiny_data)
+    assert "test_accuracy" not in held  # a table taken before is not changed behind the lesson's back
+    assert returned is result.table
     summary = result.summary()
     row = summary.iloc[0]
     assert row["variant"] == "adam" and row["n_seeds"] == 2
@@ -62,14 +77,63 @@ def test_variant_fit_kwargs_and_fresh_callbacks(tiny_data):
 
 def test_uncompiled_model_is_explained(tiny_data):
     with pytest.raises(ValueError, match="compiled model"):
-        dc.run_variants({"raw": lambda: dc.mlp((4,))}, tiny_data, epochs=1)
+        dc.run_variants({"raw": tiny_model}, tiny_data, epochs=1)
 
 
-def test_within_spread():
-    summary = pd.DataFrame({"variant": ["a", "b", "c"], "val_accuracy_mean": [0.85, 0.86, 0.90],
-                            "val_accuracy_std": [0.005, 0.006, 0.002]})
-    assert dc.within_spread(summary, "a", "b")
-    assert not dc.within_spread(summary, "a", "c")
+def test_evaluate_test_only_for_chosen_variants(tiny_data):
+    result = dc.run_variants({"adam": build_small, "sgd": build_sgd}, tiny_data, seeds=[0],
+                             epochs=1, batch_size=50, keep_models=True)
+    table = result.evaluate_test(tiny_data, variants=["sgd"])
+    by_name = table.set_index("variant")["test_accuracy"]
+    assert np.isnan(by_name["adam"]) and 0.0 <= by_name["sgd"] <= 1.0
+    with pytest.raises(ValueError, match="No variant named rmsprop"):
+        result.evaluate_test(tiny_data, variants=["rmsprop"])
+
+
+def _summary(means, stds, seeds=3, column="val_accuracy"):
+    return pd.DataFrame({"variant": list("abcd")[:len(means)], "n_seeds": seeds,
+                         f"{column}_mean": means, f"{column}_std": stds})
+
+
+def test_verdicts_on_accuracy():
+    verdicts = dc.verdict_table(_summary([0.85, 0.86, 0.90, 0.80], [0.005, 0.006, 0.002, 0.001]), "a")
+    assert list(verdicts["variant"]) == ["b", "c", "d"]
+    assert list(verdicts["verdict"]) == ["within the spread", "better", "worse"]
+    assert verdicts.loc[1, "vs a"] == pytest.approx(0.05) and verdicts.loc[1, "spread"] == pytest.approx(0.007)
+    assert verdicts.loc[1, "val_accuracy"] == "0.9000 ± 0.0020"
+
+
+def test_verdicts_on_loss_count_lower_as_better():
+    verdicts = dc.verdict_table(_summary([0.35, 0.30, 0.40], [0.005, 0.005, 0.005], column="min_val_loss"),
+                                "a", column="min_val_loss")
+    assert list(verdicts["verdict"]) == ["better", "worse"]
+
+
+def test_verdict_with_one_seed_says_so():
+    verdicts = dc.verdict_table(_summary([0.85, 0.95], [0.0, 0.0], seeds=1), "a")
+    assert list(verdicts["verdict"]) == ["one seed: no spread"]
+    with pytest.raises(ValueError, match="No variant 'z'"):
+        dc.verdict_table(_summary([0.85, 0.95], [0.0, 0.0]), "z")
+
+
+def test_mean_std_formats_numbers_and_series():
+    assert dc.mean_std(0.87734, 0.00196) == "0.8773 ± 0.0020"
+    assert dc.mean_std(0.5, float("nan"), digits=2) == "0.50 ± 0.00"
+    assert dc.mean_std(None, None) == "–"
+    assert list(dc.mean_std(pd.Series([0.1, 0.2]), pd.Series([0.01, 0.02]), 2)) == ["0.10 ± 0.01", "0.20 ± 0.02"]
+    table = dc.format_summary(_summary([0.85, 0.86], [0.005, 0.006]))
+    assert list(table.columns) == ["variant", "n_seeds", "val_accuracy"]
+    assert table.loc[1, "val_accuracy"] == "0.8600 ± 0.0060"
+
+
+def test_merge_comparisons(tiny_data):
+    first = dc.run_variants({"adam": build_small}, tiny_data, seeds=[0], epochs=1, batch_size=50, keep_models=True)
+    second = dc.run_variants({"sgd": build_sgd}, tiny_data, seeds=[0], epochs=1, batch_size=50, keep_models=True)
+    merged = dc.merge_comparisons(first, second)
+    assert list(merged.table["variant"]) == ["adam", "sgd"]
+    assert set(merged.histories) == set(merged.models) == {("adam", 0), ("sgd", 0)}
+    with pytest.raises(ValueError, match="adam"):
+        dc.merge_comparisons(first, first)
 
 
 def test_summary_without_test_column_and_single_seed():

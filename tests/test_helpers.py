@@ -58,23 +58,39 @@ def test_explore_headless_calls_once_with_defaults(monkeypatch, capsys):
     assert "headless" in capsys.readouterr().out
 
 
-def test_explore_interactive_uses_ipywidgets(monkeypatch):
+def test_explore_interactive_displays_live_controls(monkeypatch):
+    import ipywidgets
+    import IPython.display
     monkeypatch.delenv(widgets.HEADLESS_ENV, raising=False)
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     calls = []
-    widget = dc.explore(lambda n: calls.append(n), n=(1, 5))
+    returned = dc.explore(lambda n: calls.append(n), n=(1, 5))
+    assert returned is None  # nothing for Jupyter to print under the panel
     assert calls == [3]  # ipywidgets starts a slider in the middle of its range
-    assert widget is not None
+    (panel,) = shown
+    assert isinstance(panel, ipywidgets.interactive)
+    slider = panel.children[0]
+    assert isinstance(slider, ipywidgets.IntSlider) and (slider.min, slider.max) == (1, 5)
+    slider.value = 5  # a student moves the slider: the function runs again with the new value
+    assert calls == [3, 5]
 
 
 def test_plots_draw_what_they_are_given():
     assert matplotlib.get_backend().lower() == "agg"
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.7], "val_accuracy": [0.4, 0.6]}
-    fig = dc.plot_history(history)
-    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 2
+    axes = dc.plot_history(history)
+    assert len(axes) == 2 and len(axes[0].lines) == 2
+    assert axes[0].lines[0].get_marker() == "o"  # few epochs: points are visible
+    ax = dc.plot_histories({"x": history, "y": history}, "accuracy")
+    assert [l.get_label() for l in ax.lines] == ["x, training", "x, validation", "y, training", "y, validation"]
+    assert ax.lines[0].get_color() == ax.lines[1].get_color() == dc.colour_of("x") != dc.colour_of("y")
     histories = {("a", 0): history, ("a", 1): {**history, "val_loss": [1.3, 0.9]}, ("b", 0): history}
     ax = dc.plot_curves(histories, "val_loss")
     assert [l.get_label() for l in ax.lines] == ["a", "b"]
     assert np.allclose(ax.lines[0].get_ydata(), [1.2, 0.8])
+    assert np.allclose(dc.mean_curve(histories, "a", "val_loss"), [1.2, 0.8])
+    assert ax.lines[0].get_color() == dc.colour_of("a")
     summary = pd.DataFrame({"variant": ["a", "b"], "val_accuracy_mean": [0.8, 0.9], "val_accuracy_std": [0.01, 0.02]})
     ax = dc.plot_scores(summary)
     assert [p.get_height() for p in ax.patches] == pytest.approx([0.8, 0.9])
