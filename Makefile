@@ -1,16 +1,27 @@
 # The two commands of the README:
-#   make lab    set up everything (environment, packages, data) and open the lessons in JupyterLab
+#   make lab    set up everything (environment, packages, data, kernel) and open the lessons in JupyterLab
 #   make test   set up everything and run the tests (unit tests + every lesson in the smoke profile)
+# and, for CI and instructors:
+#   make smoke-tensorflow   every lesson in the smoke profile on the TensorFlow backend
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 JOBS ?= 2
 
-# Kernels read these when they start; setting them inside a notebook is too late.
+# Kernels read these when they start; setting them inside a notebook is too late. They are
+# KERNEL_ENV of dnncourse/tools/environment.py, which dnncourse run and dnncourse kernel use;
+# nbval's kernels inherit them from here (tests/test_tools.py checks that the two agree).
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
+export KERAS_BACKEND ?= jax
+# Automated runs only: widgets show their default result instead of waiting for a person.
+test smoke: export DNNCOURSE_HEADLESS := 1
 
-.PHONY: setup data lab test unit smoke clean
+SMOKE := build/smoke-$(KERAS_BACKEND)
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider
+PYTEST := DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
+
+.PHONY: setup data kernel lab test unit smoke smoke-tensorflow prepare-smoke clean
 
 setup: $(VENV)/.installed data
 
@@ -23,17 +34,29 @@ $(VENV)/.installed: pyproject.toml
 data: $(VENV)/.installed
 	bash scripts/get-data.sh $(PY)
 
-lab: setup
+# The kernel JupyterLab starts for the lessons, on $(KERAS_BACKEND) (make lab KERAS_BACKEND=tensorflow).
+kernel: $(VENV)/.installed
+	$(PY) -m dnncourse kernel
+
+lab: setup kernel
 	$(VENV)/bin/jupyter lab $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) lessons/
 
-# Unit tests and the smoke run of every lesson in book.yml: papermill injects the
-# smoke parameters into copies under build/smoke, nbval executes them cell by cell.
-test: setup
-	rm -rf build/smoke
-	$(PY) -m dnncourse.manifest smoke build/smoke
-	DNNCOURSE_HEADLESS=1 DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) --dist loadfile \
-	  --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider \
-	  tests build/smoke
+# Unit tests and the smoke run of every lesson in book.yml on $(KERAS_BACKEND): dnncourse prepare
+# writes the lessons with the smoke parameters into $(SMOKE) (as dnncourse run would inject them),
+# nbval executes them cell by cell.
+test: setup prepare-smoke
+	$(PYTEST) $(NBVAL) tests $(SMOKE)
+
+# Only the lessons, smoke profile, on $(KERAS_BACKEND).
+smoke: setup prepare-smoke
+	$(PYTEST) $(NBVAL) $(SMOKE)
+
+smoke-tensorflow:
+	$(MAKE) smoke KERAS_BACKEND=tensorflow
+
+prepare-smoke: $(VENV)/.installed
+	rm -rf $(SMOKE)
+	$(PY) -m dnncourse prepare --profile smoke --out $(SMOKE)
 
 unit: setup
 	DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) tests

@@ -1,5 +1,5 @@
 """``python -m dnncourse`` is the same as the ``dnncourse`` command."""
 
-from .cli import main
+from .tools.cli import main
 
 raise SystemExit(main())

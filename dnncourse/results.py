@@ -15,10 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-# Columns the leaderboard reads; a lesson may record more.
-LEADERBOARD_COLUMNS = ("variant", "n_seeds", "epochs", "val_accuracy_mean", "val_accuracy_std",
-                       "test_accuracy_mean", "test_accuracy_std", "seconds_per_epoch", "notes_figure")
-
 
 def _clean(value: Any) -> Any:
     if hasattr(value, "item"):

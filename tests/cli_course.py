@@ -27,7 +27,7 @@ ENV_PRINT = """\
 import os
 print("epochs", epochs, "cwd", os.getcwd())
 print("env", *(f"{k}={os.environ.get(k)}" for k in ("DNNCOURSE_HEADLESS", "TF_CPP_MIN_LOG_LEVEL",
-      "TF_ENABLE_ONEDNN_OPTS", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")))
+      "TF_ENABLE_ONEDNN_OPTS", "KERAS_BACKEND", "OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")))
 """
 
 PLOT = """\

@@ -3,8 +3,6 @@
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ["DNNCOURSE_NO_DOWNLOAD"] = "1"  # tests never depend on a download
 
 import numpy as np

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
-from dnncourse.cli import main
+from dnncourse.tools.cli import main
 from cli_course import make_course
 
 
@@ -51,13 +49,16 @@ def test_book_refuses_a_folder_that_is_not_a_site(tmp_path, capsys):
     assert main(["book", "--book", str(book), "--out", str(busy)]) == 2
     assert "no earlier site" in capsys.readouterr().err
     assert (busy / "notes.txt").is_file()
+    assert main(["book", "--book", str(book), "--run", str(busy), "--out", str(tmp_path / "site")]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {busy} is not a run folder (cannot read run.json")
+    assert not (tmp_path / "site").exists()
 
 
 def test_progress_bar_widgets_become_static_html():
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from dnncourse.site import static_widgets
+    from dnncourse.tools.website import static_widgets
 
     def model(name, **state):
         return {"model_name": name, "state": state}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dnncourse import data
-from dnncourse.cli import main
+from dnncourse.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

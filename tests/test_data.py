@@ -181,25 +181,6 @@ def test_unknown_dataset():
         D.load_data(dataset="cifar")
 
 
-def test_cli_reports_missing_data(fake_files, capsys):
-    from dnncourse.cli import main
-    assert main(["data", "--no-download"]) == 1
-    assert "apt-get install dataset-fashion-mnist" in capsys.readouterr().err
-
-
-def test_cli_verifies_and_copies(fake_files, capsys, tmp_path):
-    folder, _ = fake_files
-    assert main_ok(["data", "--data-dir", str(folder), "--copy-to-cache"])
-    out = capsys.readouterr().out
-    assert out.count("  ok  ") == 4 and "Keras cache" in out
-    assert (tmp_path / "keras-home" / "datasets" / "fashion-mnist" / "train-images-idx3-ubyte.gz").is_file()
-
-
-def main_ok(argv):
-    from dnncourse.cli import main
-    return main(argv) == 0
-
-
 REAL = D.SYSTEM_DIR / "train-images-idx3-ubyte.gz"
 
 

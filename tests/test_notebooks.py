@@ -1,12 +1,14 @@
-"""Every lesson in book.yml exists, is committed clean, and has a checked parameters cell."""
+"""Every lesson in book.yml exists, is committed clean, has a checked parameters cell,
+and imports only the student API (never the instructor tools, ``dnncourse.tools``)."""
 
+import re
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 
-from dnncourse.manifest import load_book
+from dnncourse.tools.course import load_book
 from dnncourse.params import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,3 +52,24 @@ def test_profiles_only_set_parameters_the_lesson_defines(lesson_id):
         assert set(values) <= defined, f"{lesson_id} {profile}: unknown {set(values) - defined}"
         for name, value in values.items():
             RULES[name].check(name, value)
+
+
+# dnncourse.tools, dc.tools, from dnncourse import tools / (..., tools), from dnncourse.tools import ...
+IMPORTS_TOOLS = re.compile(r"\b(dnncourse|dc)\s*\.\s*tools\b|from\s+dnncourse\s+import\s*\(?[\w\s,]*\btools\b")
+
+
+@pytest.mark.parametrize("source, found", [
+    ("import dnncourse.tools.runner", True), ("from dnncourse.tools import cli", True),
+    ("from dnncourse import tools", True), ("from dnncourse import (plots,\n    tools)", True),
+    ("dc.tools.runner.run_all()", True), ("import dnncourse as dc\ndc.plot_history(h)", False),
+    ("from dnncourse import toolsy", False), ("# the tools of the trade", False),
+])
+def test_the_tools_import_check_finds_what_it_should(source, found):
+    assert bool(IMPORTS_TOOLS.search(source)) is found
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_lesson_never_imports_the_instructor_tools(lesson_id):
+    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
+    offending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and IMPORTS_TOOLS.search(c.source)]
+    assert not offending, f"{lesson_id}: cells {offending} import dnncourse.tools; lessons use the student API only"

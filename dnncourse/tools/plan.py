@@ -1,4 +1,4 @@
-"""Decide and check the parameters of every lesson of a run, before any kernel starts.
+"""Plan a run: decide and check every lesson's parameters before any kernel starts.
 
 A lesson's parameters come, last one winning, from
 
@@ -9,6 +9,9 @@ A lesson's parameters come, last one winning, from
 A name given in 3. applies to every selected lesson whose parameters cell defines it;
 ``LESSON.NAME`` (``-p 03.rate=0.3``, or a lesson id holding a mapping in the file)
 applies to one lesson only. Values are checked against ``dnncourse.params.RULES``.
+Last, ``output_dir`` is the run folder, for every lesson: ``plan_parameters`` is the
+one way a profile's parameters get into a lesson, for ``dnncourse run`` and for
+``dnncourse prepare`` (the copies ``make test`` gives to nbval) alike.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from .manifest import Book, Lesson, ManifestError
-from .params import RULES, ParameterError
+from ..params import RULES, ParameterError
+from .course import Book, BookError, Lesson
 
-RUNNER_OWNED = ("output_dir",)  # set by ``dnncourse run`` itself
+RUNNER_OWNED = ("output_dir",)  # the run folder, set by ``plan_parameters`` itself
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
@@ -99,18 +102,18 @@ def check_value(lesson: Lesson, name: str, value: Any, default: Any) -> Any:
     return value
 
 
-def plan_parameters(book: Book, lesson_ids: list[str], profile: str,
-                    overrides: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
-    """The checked parameters of each lesson of a run (``output_dir`` is added by the runner).
+def plan_parameters(book: Book, lesson_ids: list[str], profile: str, overrides: dict[str, Any] | None,
+                    output_dir: str | Path) -> dict[str, dict[str, Any]]:
+    """The checked parameters of each lesson of a run, ``output_dir`` (the run folder) included.
 
-    Raises ``ManifestError`` for an unknown profile or lesson and ``ParameterError``
+    Raises ``BookError`` for an unknown profile or lesson and ``ParameterError``
     for a name no lesson defines or a value out of range; both messages list what is allowed.
     """
     book.check_profile(profile)
     lessons = [book.lesson(i) for i in lesson_ids]
     missing = [str(lesson.path) for lesson in lessons if not lesson.path.is_file()]
     if missing:
-        raise ManifestError(f"book.yml lists lesson files that do not exist: {', '.join(missing)}.")
+        raise BookError(f"book.yml lists lesson files that do not exist: {', '.join(missing)}.")
     defined = {lesson.id: notebook_parameters(lesson.path) for lesson in lessons}
     overrides = dict(overrides or {})
 
@@ -118,7 +121,7 @@ def plan_parameters(book: Book, lesson_ids: list[str], profile: str,
     for key in [k for k, v in overrides.items() if isinstance(v, dict)]:
         try:
             target = book.lesson(key)
-        except ManifestError as err:
+        except BookError as err:
             raise ParameterError(f"{key!r} is neither a parameter nor a lesson. {err}") from None
         if target.id not in per_lesson:
             raise ParameterError(f"Parameters were given for lesson {target.id}, which this run does not include.")
@@ -126,7 +129,7 @@ def plan_parameters(book: Book, lesson_ids: list[str], profile: str,
 
     for name in overrides:
         if name in RUNNER_OWNED:
-            raise ParameterError(f"{name} is set by dnncourse run (the run folder); use --out instead.")
+            raise ParameterError(f"{name} is the run folder, set by dnncourse itself; use --out instead.")
         if not any(name in names for names in defined.values()):
             allowed = sorted({n for names in defined.values() for n in names} - set(RUNNER_OWNED))
             raise ParameterError(f"Unknown parameter {name!r}: no selected lesson defines it in its "
@@ -143,5 +146,6 @@ def plan_parameters(book: Book, lesson_ids: list[str], profile: str,
                 raise ParameterError(f"{lesson.id}: unknown parameter(s) {', '.join(unknown)} in {source}. "
                                      f"Its parameters cell defines: {allowed}.")
         values = {**chosen, **{n: v for n, v in overrides.items() if n in names}, **per_lesson[lesson.id]}
-        plan[lesson.id] = {n: check_value(lesson, n, v, names[n]) for n, v in values.items()}
+        plan[lesson.id] = {**{n: check_value(lesson, n, v, names[n]) for n, v in values.items()},
+                           "output_dir": str(output_dir)}
     return plan

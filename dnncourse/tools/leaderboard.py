@@ -3,16 +3,18 @@
 Every lesson writes ``<run>/results/<lesson>.json`` (``dnncourse.record_results``).
 The leaderboard has one row per lesson and variant, ranked by validation accuracy,
 and is written as ``report.md``, ``report.csv`` and a chart ``report.png``.
+``COLUMNS`` is the one list of what it reads from a lesson's rows (a lesson may record more).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from .results import load_results
+from ..compare import mean_std
+from ..results import load_results
+from .runner import RunFolderError, RunState
 
 COLUMNS = ["rank", "lesson", "variant", "n_seeds", "epochs", "val_accuracy_mean", "val_accuracy_std",
            "test_accuracy_mean", "test_accuracy_std", "seconds_per_epoch", "notes_figure"]
@@ -33,12 +35,6 @@ def leaderboard(run_folder: str | Path) -> pd.DataFrame:
     return table[COLUMNS].reset_index(drop=True)
 
 
-def _mean_std(mean: object, std: object) -> str:
-    if mean is None or pd.isna(mean):
-        return "–"
-    return f"{mean:.4f}" if std is None or pd.isna(std) else f"{mean:.4f} ± {std:.4f}"
-
-
 def readable(table: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard with 'mean ± std' cells, as people read it."""
     def number(value: object, digits: int) -> str:
@@ -46,8 +42,8 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame({
         "#": table["rank"], "lesson": table["lesson"], "variant": table["variant"],
-        "validation accuracy": [_mean_std(m, s) for m, s in zip(table["val_accuracy_mean"], table["val_accuracy_std"])],
-        "test accuracy": [_mean_std(m, s) for m, s in zip(table["test_accuracy_mean"], table["test_accuracy_std"])],
+        "validation accuracy": mean_std(table["val_accuracy_mean"], table["val_accuracy_std"]),
+        "test accuracy": mean_std(table["test_accuracy_mean"], table["test_accuracy_std"]),
         "the notes": [number(v, 4) for v in table["notes_figure"]],
         "seeds": [number(v, 0) for v in table["n_seeds"]],
         "epochs": [number(v, 0) for v in table["epochs"]],
@@ -80,20 +76,15 @@ def plot_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def _status_lines(run_folder: Path) -> list[str]:
-    """Markdown lines on the run itself (profile, lessons and their status) from run.json."""
-    try:
-        state = json.loads((run_folder / "run.json").read_text())
-    except (OSError, ValueError):
-        return []
-    lines = [f"Profile **{state.get('profile')}**, started {state.get('created')}, status **{state.get('status')}**.",
-             "", "| lesson | status | seconds | error |", "|---|---|---|---|"]
-    for lesson, record in state.get("lessons", {}).items():
-        error = record.get("error") or {}
+def _status_lines(state: RunState) -> list[str]:
+    """Markdown lines on the run itself (profile, backend, lessons and their status)."""
+    lines = [f"Profile **{state.profile}**, Keras backend **{state.backend}**, started {state.created}, "
+             f"status **{state.status}**.", "", "| lesson | status | seconds | error |", "|---|---|---|---|"]
+    for lesson, record in state.lessons.items():
+        error = record.error or {}
         message = f"cell {error.get('cell_index')}: {error.get('ename')}: {error.get('evalue')}" if error else ""
-        lines.append(f"| {lesson} | {record.get('status')} | {record.get('seconds') or ''} | "
-                     f"{message.replace('|', '/')} |")
-    if state.get("profile") == "smoke":
+        lines.append(f"| {lesson} | {record.status} | {record.seconds or ''} | {message.replace('|', '/')} |")
+    if state.profile == "smoke":
         lines += ["", "_Smoke profile: these numbers only prove that the notebooks run; "
                       "the lessons quote the full profile._"]
     return lines
@@ -105,7 +96,11 @@ def write_report(run_folder: str | Path) -> dict[str, Path]:
     table = leaderboard(run_folder)
     paths = {"csv": run_folder / "report.csv", "md": run_folder / "report.md"}
     table.to_csv(paths["csv"], index=False)
-    lines = [f"# Leaderboard of run `{run_folder.name}`", "", *_status_lines(run_folder), ""]
+    try:
+        status = _status_lines(RunState.load(run_folder))
+    except RunFolderError:
+        status = []  # results copied without their run.json
+    lines = [f"# Leaderboard of run `{run_folder.name}`", "", *status, ""]
     if table.empty:
         lines.append("No lesson recorded results in this run.")
     else:

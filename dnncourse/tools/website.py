@@ -15,15 +15,15 @@ widget state, and no lesson draws mermaid diagrams.
 from __future__ import annotations
 
 import html
-import json
 import shutil
 from pathlib import Path
 
 import jinja2
 import nbformat
 
-from .manifest import Book, Lesson
-from .report import leaderboard, plot_leaderboard, readable
+from .course import Book, Lesson
+from .leaderboard import leaderboard, plot_leaderboard, readable
+from .runner import RunState
 
 MATHJAX_CONFIG = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
@@ -63,29 +63,23 @@ img { max-width: 100%; } .muted { color: #666; }
 """
 
 
+class SiteFolderError(ValueError):
+    """The site folder holds files that are not an earlier site."""
+
+
 def latest_run(root: Path) -> Path | None:
     """The run folder under ``root/runs`` whose run.json changed last, or None."""
     states = sorted((root / "runs").glob("*/run.json"), key=lambda p: p.stat().st_mtime)
     return states[-1].parent if states else None
 
 
-def run_state(run: Path | None) -> dict:
-    """The run's run.json as a dict ({} without a run)."""
-    try:
-        return json.loads((run / "run.json").read_text()) if run else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def executed_notebook(lesson: Lesson, run: Path | None, state: dict) -> Path | None:
+def executed_notebook(lesson: Lesson, state: RunState | None) -> Path | None:
     """The notebook the run executed for ``lesson``, if it has one."""
-    if run is None:
+    record = state.lessons.get(lesson.id) if state else None
+    if record is None or record.status == "pending" or not record.notebook:
         return None
-    recorded = state.get("lessons", {}).get(lesson.id, {}).get("notebook")
-    for candidate in (run / recorded if recorded else None, run / "notebooks" / lesson.path.name):
-        if candidate and candidate.is_file():
-            return candidate
-    return None
+    notebook = state.folder / record.notebook
+    return notebook if notebook.is_file() else None
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -166,24 +160,25 @@ def lesson_page(exporter, lesson: Lesson, notebook: Path | None, nav: str, out: 
     return page
 
 
-def index_page(book: Book, run: Path | None, state: dict, out: Path) -> Path:
+def index_page(book: Book, state: RunState | None, out: Path) -> Path:
     """Write index.html: the lesson list and the run's leaderboard."""
     items = []
     for lesson in book.lessons:
-        record = state.get("lessons", {}).get(lesson.id, {})
-        status = record.get("status", "not run")
-        seconds = f", {record['seconds']:.0f} s" if record.get("seconds") else ""
+        record = state.lessons.get(lesson.id) if state else None
+        status = record.status if record else "not run"
+        seconds = f", {record.seconds:.0f} s" if record and record.seconds else ""
         items.append(f'<li><a href="{lesson.id}.html">{html.escape(lesson.title)}</a> '
                      f'<span class="muted">({lesson.id}; <span class="status-{status}">{status}</span>{seconds})</span></li>')
     parts = [f"<h1>{html.escape(book.title)}</h1>"]
-    if run is not None:
-        parts.append(f'<p class="muted">Outputs from run <code>{html.escape(run.name)}</code>, profile '
-                     f'<b>{html.escape(str(state.get("profile")))}</b>, started {html.escape(str(state.get("created")))}.</p>')
+    if state is not None:
+        parts.append(f'<p class="muted">Outputs from run <code>{html.escape(state.folder.name)}</code>, profile '
+                     f'<b>{html.escape(state.profile)}</b>, Keras backend <b>{html.escape(str(state.backend))}</b>, '
+                     f'started {html.escape(state.created)}.</p>')
     else:
         parts.append('<p class="muted">No run found: the lessons are shown without outputs. '
                      'Run <code>dnncourse run</code> first.</p>')
     parts += ["<h2>Lessons</h2>", "<ol>", *items, "</ol>", "<h2>Leaderboard</h2>"]
-    table = leaderboard(run) if run is not None else None
+    table = leaderboard(state.folder) if state is not None else None
     if table is None or table.empty:
         parts.append("<p>No lesson recorded results in this run.</p>")
     else:
@@ -197,18 +192,20 @@ def index_page(book: Book, run: Path | None, state: dict, out: Path) -> Path:
     return page
 
 
-def build_site(book: Book, run: Path | None, out: str | Path, progress: bool = True) -> Path:
-    """Build the site into ``out`` (replaced if it exists) and return the index page's path."""
+def build_site(book: Book, state: RunState | None, out: str | Path, progress: bool = True) -> Path:
+    """Build the site of ``state``'s run (None: no outputs) into ``out``, replacing an earlier site there.
+
+    Returns the index page's path.
+    """
     from tqdm import tqdm
 
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         if not (out / "index.html").is_file():
-            raise FileExistsError(f"{out} holds files but no earlier site (index.html); choose another --out.")
+            raise SiteFolderError(f"{out} holds files but no earlier site (index.html); choose another --out.")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    state = run_state(run)
     exporter = make_exporter(copy_mathjax(out / "_static"))
     for n, lesson in enumerate(tqdm(book.lessons, desc="pages", unit="lesson", disable=not progress)):
-        lesson_page(exporter, lesson, executed_notebook(lesson, run, state), navigation(book.lessons, n), out)
-    return index_page(book, run, state, out)
+        lesson_page(exporter, lesson, executed_notebook(lesson, state), navigation(book.lessons, n), out)
+    return index_page(book, state, out)

@@ -1,6 +1,7 @@
 """Check that this machine can run the course: ``dnncourse doctor``.
 
-Prints the versions that matter, the CPU and GPUs TensorFlow sees, where
+Prints the versions that matter, the Keras backend kernels will get and where
+that choice comes from, the CPU and the devices the frameworks see, where
 Fashion-MNIST was found and whether it verified, and warns about combinations
 known to break the lessons.
 """
@@ -11,7 +12,12 @@ import os
 import platform
 from importlib import metadata
 
+from .environment import DEFAULT_BACKEND, backend_problem, default_backend, kernel_backend
+
 TF_PINNED = "2.21"  # pyproject.toml pins TensorFlow 2.21.x
+DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "keras", "jax", "jaxlib", "tf-keras", "tensorboard",
+                 "keras-tuner", "scikeras", "papermill", "nbconvert", "ipywidgets", "dnncourse")
+ALWAYS_SHOWN = ("keras", "jax")  # printed as "not installed" when missing
 
 
 def version_of(distribution: str) -> str | None:
@@ -36,6 +42,9 @@ def known_problems(versions: dict[str, str | None]) -> list[str]:
         warnings.append("Keras is not installed: pip install 'keras>=3.10,<4'.")
     elif not keras.startswith("3."):
         warnings.append(f"Keras {keras} is Keras 2: the lessons need Keras 3 (pip install 'keras>=3.10,<4').")
+    if versions.get("jax") is None:
+        warnings.append(f"jax is not installed: it is the course's default backend ({DEFAULT_BACKEND}); "
+                        "pip install 'jax[cpu]>=0.7,<0.11'.")
     if versions.get("tf-keras"):
         warnings.append("tf-keras (Keras 2) is installed; with TF_USE_LEGACY_KERAS=1 it replaces Keras 3.")
     if versions.get("tensorboard") is None:
@@ -50,8 +59,24 @@ def known_problems(versions: dict[str, str | None]) -> list[str]:
     return warnings
 
 
+def backend_lines() -> tuple[list[str], list[str]]:
+    """What the kernels' backend is and where it comes from; and the warnings about it."""
+    lab, source = kernel_backend()
+    run, why = default_backend()
+    lines = [f"Keras backend of JupyterLab kernels: {lab} (from {source})"]
+    if lab != DEFAULT_BACKEND and "kernel spec" not in source:
+        lines.append(f"  note: `dnncourse kernel` gives them the course's default, {DEFAULT_BACKEND}")
+    lines.append(f"Keras backend of dnncourse run: {run} (from {why}; --backend NAME changes it)")
+    problems = []
+    for name in dict.fromkeys([lab, run]):
+        problem = backend_problem(name)
+        if problem:
+            problems.append(f"Keras backend {name}: {problem}")
+    return lines, problems
+
+
 def device_lines() -> list[str]:
-    """The CPU count and the devices TensorFlow sees."""
+    """The CPU count and the devices TensorFlow and JAX see."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     lines = [f"CPU cores available: {cores} ({platform.processor() or platform.machine()})"]
     try:
@@ -60,12 +85,17 @@ def device_lines() -> list[str]:
         lines.append(f"GPUs TensorFlow sees: {len(gpus)}" + "".join(f"\n  {g.name}" for g in gpus))
     except Exception as err:  # noqa: BLE001 - a broken TF install is what doctor reports
         lines.append(f"TensorFlow could not be imported: {type(err).__name__}: {err}")
+    try:
+        import jax
+        lines.append(f"Devices JAX sees: {', '.join(str(d) for d in jax.devices())}")
+    except Exception as err:  # noqa: BLE001 - as above
+        lines.append(f"JAX could not be imported: {type(err).__name__}: {err}")
     return lines
 
 
 def data_lines() -> tuple[list[str], bool]:
     """Where Fashion-MNIST was found and whether every file verified."""
-    from . import data
+    from .. import data
 
     try:
         label, folder = data.find_fashion_mnist(download=False)
@@ -77,23 +107,18 @@ def data_lines() -> tuple[list[str], bool]:
 
 def doctor() -> int:
     """Print the report; return 0 when nothing is wrong, 1 otherwise."""
-    names = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "tensorboard", "keras-tuner",
-             "scikeras", "papermill", "nbconvert", "ipywidgets", "dnncourse")
-    versions = {name: version_of(name) for name in names}
+    versions = {name: version_of(name) for name in DISTRIBUTIONS}
     print(f"Python {platform.python_version()} ({platform.system()} {platform.machine()})")
     if not (versions["tensorflow"] or versions["tensorflow-cpu"]):
         print(f"{'tensorflow':<15} not installed")
-    for name in names:
-        if versions[name] or name == "keras":
+    for name in DISTRIBUTIONS:
+        if versions[name] or name in ALWAYS_SHOWN:
             print(f"{name:<15} {versions[name] or 'not installed'}")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    for line in device_lines():
+    lines, backend_problems = backend_lines()
+    more, data_ok = data_lines()
+    for line in [*lines, *device_lines(), *more]:
         print(line)
-    lines, data_ok = data_lines()
-    for line in lines:
-        print(line)
-    problems = known_problems(versions)
+    problems = known_problems(versions) + backend_problems
     for problem in problems:
         print(f"WARNING: {problem}")
     if not problems and data_ok:

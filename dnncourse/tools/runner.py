@@ -1,18 +1,21 @@
-"""Run lessons with papermill into a run folder: ``dnncourse run``.
+"""Run lessons with papermill into a run folder (``dnncourse run``), and the run's state.
 
 A run folder holds everything one run produced::
 
     runs/20260101-120000-smoke/
-        run.json             profile, parameters, status of every lesson (see ``RunState``)
+        run.json             profile, backend, parameters, status of every lesson (``RunState``)
         run.log              what the runner did, with timings
         notebooks/*.ipynb    the executed lessons, outputs included
         logs/<lesson>.log    each kernel's stdout and stderr
         results/<lesson>.json  what each lesson recorded (``dnncourse.record_results``)
-        report.md/.csv/.png  the leaderboard (``dnncourse.report``)
+        report.md/.csv/.png  the leaderboard (``dnncourse.tools.leaderboard``)
+        jupyter/kernels/dnncourse-run/kernel.json  how the kernels started (Python, environment)
 
-Parameters are checked (``dnncourse.runparams``) before any kernel starts. The
+Parameters are checked (``dnncourse.tools.plan``) before any kernel starts. The
 state file is rewritten after every change, so an interrupted run says so and
 ``dnncourse run --resume FOLDER`` re-runs only the lessons that did not finish.
+``RunState.load`` is the one reader of run.json (the leaderboard and the site use it).
+``dnncourse prepare`` writes the same folder with the lessons prepared, not executed.
 """
 
 from __future__ import annotations
@@ -30,13 +33,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .manifest import Book, Lesson
+from .course import Book, Lesson
+from .environment import kernel_env
 
 STATE_FILE = "run.json"
-# Every kernel starts with these: quiet TensorFlow, no waiting on widgets, and plots kept
-# in the notebook even where MPLBACKEND=Agg is set (CI, tests).
-KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "DNNCOURSE_HEADLESS": "1",
-              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+RUN_KERNEL = "dnncourse-run"  # the kernel spec each run writes into its folder
+# Plots stay in the executed notebook even where MPLBACKEND=Agg is set (CI, tests).
+INLINE_PLOTS = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 THREAD_VARS = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 DEFAULT_TIMEOUT = 1800  # seconds per cell; papermill can stall on a cell that shows a widget
 
@@ -66,8 +69,9 @@ class RunState:
     folder: Path
     profile: str
     book: str
+    backend: str | None = None  # the Keras backend of every kernel (None: prepared, not run yet)
     overrides: dict = field(default_factory=dict)
-    status: str = "running"  # running, done, failed, interrupted
+    status: str = "running"  # prepared, running, done, failed, interrupted
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     lessons: dict[str, LessonState] = field(default_factory=dict)
 
@@ -94,50 +98,71 @@ class RunState:
 
     @classmethod
     def load(cls, folder: str | Path) -> "RunState":
+        """Read a run folder's run.json; ``RunFolderError`` where there is none or it is unreadable."""
         folder = Path(folder)
         try:
             data = json.loads((folder / STATE_FILE).read_text())
-        except (OSError, ValueError) as err:
+            lessons = {i: LessonState(**s) for i, s in data.pop("lessons", {}).items()}
+            return cls(folder=folder, lessons=lessons, **data)
+        except (OSError, ValueError, TypeError, AttributeError) as err:
             raise RunFolderError(f"{folder} is not a run folder (cannot read {STATE_FILE}: {err}).") from None
-        lessons = {i: LessonState(**s) for i, s in data.pop("lessons", {}).items()}
-        return cls(folder=folder, lessons=lessons, **data)
 
 
 # --- the run folder ------------------------------------------------------------------------
 
-def new_run_folder(book: Book, profile: str, out: str | Path | None, force: bool) -> Path:
-    """Create a fresh run folder: ``out``, or ``runs/<timestamp>-<profile>`` beside book.yml.
+def run_folder_path(book: Book, profile: str, out: str | Path | None) -> Path:
+    """Where a new run goes: ``out``, or a fresh ``runs/<timestamp>-<profile>`` beside book.yml."""
+    if out is not None:
+        return Path(out).resolve()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    folder = book.root / "runs" / f"{stamp}-{profile}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = book.root / "runs" / f"{stamp}-{profile}-{n}"
+    return folder.resolve()
+
+
+def new_run_folder(folder: Path, force: bool) -> Path:
+    """Create the run folder ``folder`` with its sub-folders.
 
     An existing non-empty folder is refused unless ``force`` is given and it holds an
     earlier run (a ``run.json``), which is then deleted.
     """
-    if out is None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        folder = book.root / "runs" / f"{stamp}-{profile}"
-        n = 1
-        while folder.exists():
-            n += 1
-            folder = book.root / "runs" / f"{stamp}-{profile}-{n}"
-    else:
-        folder = Path(out)
-        if folder.exists() and any(folder.iterdir()):
-            if not force:
-                raise RunFolderError(f"{folder} already holds files; choose another --out, "
-                                     f"add --force to replace an earlier run, or --resume it.")
-            if not (folder / STATE_FILE).is_file():
-                raise RunFolderError(f"{folder} is not an earlier run folder (no {STATE_FILE}); "
-                                     f"--force only replaces run folders.")
-            shutil.rmtree(folder)
+    if folder.exists() and any(folder.iterdir()):
+        if not force:
+            raise RunFolderError(f"{folder} already holds files; choose another --out, "
+                                 f"add --force to replace an earlier run, or --resume it.")
+        if not (folder / STATE_FILE).is_file():
+            raise RunFolderError(f"{folder} is not an earlier run folder (no {STATE_FILE}); "
+                                 f"--force only replaces run folders.")
+        shutil.rmtree(folder)
     for sub in ("notebooks", "logs", "results"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
-    return folder.resolve()
+    return folder
 
 
-def kernel_environment(jobs: int) -> dict[str, str]:
-    """Environment for the kernels: quiet TF, headless widgets, each kernel's share of the cores."""
+def kernel_environment(jobs: int, backend: str) -> dict[str, str]:
+    """Environment for the kernels: ``KERNEL_ENV`` with ``backend``, inline plots, a share of the cores."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     share = str(max(1, cores // max(1, jobs)))
-    return {**KERNEL_ENV, **{name: share for name in THREAD_VARS}}
+    return {**kernel_env(backend, headless=True), **INLINE_PLOTS, **{name: share for name in THREAD_VARS}}
+
+
+def write_run_kernel(folder: Path, env: dict[str, str]) -> Path:
+    """Write the kernel spec of this run's kernels into the run folder; return its ``jupyter`` folder.
+
+    This Python, with ``env`` as the spec's ``env``. The runner finds it through
+    ``JUPYTER_PATH``, so the ``python3`` spec that ``dnncourse kernel`` installs for
+    JupyterLab (whose ``env`` would win over ours) never decides a run's backend,
+    and the folder records how its kernels started.
+    """
+    from ipykernel.kernelspec import write_kernel_spec
+
+    spec = folder / "jupyter" / "kernels" / RUN_KERNEL
+    shutil.rmtree(spec, ignore_errors=True)  # a resumed run may use other settings
+    write_kernel_spec(spec, overrides={"env": env, "display_name": f"dnncourse run ({env['KERAS_BACKEND']})"})
+    return folder / "jupyter"
 
 
 def setup_logging(folder: Path) -> None:
@@ -210,7 +235,7 @@ def run_lesson(lesson: Lesson, state: RunState, timeout: int, position: int | No
     try:
         with open(folder / "logs" / f"{lesson.id}.log", "w") as kernel_log:
             papermill.execute_notebook(
-                str(lesson.path), str(notebook), parameters=record.params,
+                str(lesson.path), str(notebook), parameters=record.params, kernel_name=RUN_KERNEL,
                 # the kernel's working folder; papermill's own cwd= would chdir the whole process
                 resources={"metadata": {"path": str(workdir)}},
                 progress_bar={"desc": lesson.id, "position": position, "leave": True, "disable": None},
@@ -244,9 +269,9 @@ def cell_label(error: dict) -> str:
 
 @contextmanager
 def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernels started inside; restore them afterwards."""
+    """Set environment variables inside (``JUPYTER_PATH`` for a run); restore them afterwards."""
     saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)  # papermill's kernels inherit os.environ
+    os.environ.update(values)
     try:
         yield
     finally:
@@ -306,18 +331,20 @@ def run_all(book: Book, state: RunState, lesson_ids: list[str], jobs: int = 1,
     """
     from tqdm import tqdm
 
-    from .report import write_report
+    from .leaderboard import write_report
 
     lessons = [book.lesson(i) for i in lesson_ids]
     state.status = "running"
     state.save()
-    log.info(f"Running {len(lessons)} lesson(s), profile {state.profile!r}, {jobs} at a time, "
-             f"into {state.folder}")
+    jupyter = write_run_kernel(state.folder, kernel_environment(jobs, state.backend))
+    search_path = os.pathsep.join(filter(None, [str(jupyter), os.environ.get("JUPYTER_PATH")]))
+    log.info(f"Running {len(lessons)} lesson(s), profile {state.profile!r}, Keras backend {state.backend}, "
+             f"{jobs} at a time, into {state.folder}")
     started = time.perf_counter()
     bar = tqdm(total=len(lessons), desc="lessons", unit="lesson", position=0 if jobs > 1 else None,
                disable=None if len(lessons) > 1 else True)  # None: shown on a terminal only
     try:
-        with environment(kernel_environment(jobs)), sigterm_as_interrupt():
+        with environment({"JUPYTER_PATH": search_path}), sigterm_as_interrupt():
             if jobs > 1:
                 run_in_parallel(lessons, state, timeout, bar, jobs)
             else:

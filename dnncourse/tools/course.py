@@ -1,4 +1,4 @@
-"""Read ``book.yml``: the lessons in order, their titles and parameter profiles."""
+"""Read ``book.yml``, the course's list of lessons: their order, titles and parameter profiles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 
-class ManifestError(ValueError):
+class BookError(ValueError):
     """book.yml is missing, malformed, or names something that does not exist."""
 
 
@@ -28,7 +28,7 @@ class Lesson:
 
 @dataclass
 class Book:
-    """The course manifest."""
+    """The course as book.yml describes it."""
 
     title: str
     root: Path
@@ -40,11 +40,11 @@ class Book:
         for lesson in self.lessons:
             if lesson_id in (lesson.id, lesson.id.split("_")[0]) or lesson_id.lstrip("0") == lesson.id.split("_")[0].lstrip("0"):
                 return lesson
-        raise ManifestError(f"No lesson {lesson_id!r} in book.yml; lessons: {', '.join(l.id for l in self.lessons)}.")
+        raise BookError(f"No lesson {lesson_id!r} in book.yml; lessons: {', '.join(l.id for l in self.lessons)}.")
 
     def check_profile(self, profile: str) -> None:
         if profile not in self.profiles:
-            raise ManifestError(f"Unknown profile {profile!r}; book.yml defines: {', '.join(self.profiles)}.")
+            raise BookError(f"Unknown profile {profile!r}; book.yml defines: {', '.join(self.profiles)}.")
 
 
 def find_book(start: str | Path | None = None) -> Path:
@@ -53,7 +53,7 @@ def find_book(start: str | Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "book.yml").is_file():
             return folder / "book.yml"
-    raise ManifestError(f"No book.yml in {here} or its parents: run this from the course folder.")
+    raise BookError(f"No book.yml in {here} or its parents: run this from the course folder.")
 
 
 def load_book(path: str | Path | None = None) -> Book:
@@ -62,54 +62,32 @@ def load_book(path: str | Path | None = None) -> Book:
     try:
         raw = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as err:
-        raise ManifestError(f"Cannot read {path}: {err}") from None
+        raise BookError(f"Cannot read {path}: {err}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("lessons"), list):
-        raise ManifestError(f"{path} must have a 'lessons:' list.")
+        raise BookError(f"{path} must have a 'lessons:' list.")
     lessons = []
     for entry in raw["lessons"]:
         try:
             lessons.append(Lesson(entry["id"], entry["title"], path.parent / entry["file"],
                                   entry.get("profiles") or {}))
         except (KeyError, TypeError):
-            raise ManifestError(f"Each lesson in {path} needs id, title and file; got {entry!r}.") from None
+            raise BookError(f"Each lesson in {path} needs id, title and file; got {entry!r}.") from None
     return Book(raw.get("title", "dnncourse"), path.parent, raw.get("profiles") or {}, lessons)
 
 
-def prepare_notebooks(book: Book, profile: str, out_dir: str | Path,
-                      lesson_ids: list[str] | None = None) -> list[Path]:
-    """Write each lesson with the profile's parameters injected (papermill), unexecuted.
+def prepare_notebooks(book: Book, plan: dict[str, dict], folder: str | Path) -> list[Path]:
+    """Write each planned lesson into ``folder/notebooks`` with its parameters injected, unexecuted.
 
-    The copies get ``output_dir`` pointing into ``out_dir`` so a run never writes
-    into the lessons folder. nbval or papermill then executes them.
+    ``plan`` maps lesson ids to parameters (``plan.plan_parameters``, the same as
+    ``dnncourse run`` uses); nbval or papermill then executes the copies.
     """
     import papermill
 
-    book.check_profile(profile)
-    out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lessons = [book.lesson(i) for i in lesson_ids] if lesson_ids else book.lessons
     written = []
-    for lesson in lessons:
-        target = out_dir / lesson.path.name
-        params = {"output_dir": str(out_dir / "outputs"), **lesson.parameters(profile)}
+    for lesson_id, params in plan.items():
+        lesson = book.lesson(lesson_id)
+        target = Path(folder) / "notebooks" / lesson.path.name
         papermill.execute_notebook(str(lesson.path), str(target), parameters=params,
                                    prepare_only=True, progress_bar=False, log_output=False)
         written.append(target)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m dnncourse.manifest PROFILE OUT_DIR``: prepare every lesson for nbval."""
-    import sys
-
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python -m dnncourse.manifest PROFILE OUT_DIR", file=sys.stderr)
-        return 2
-    for path in prepare_notebooks(load_book(), args[0], args[1]):
-        print("prepared", path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""Tie the numbers a lesson's text quotes to the results its full run recorded.
+
+Lesson authors write a placeholder where a measured number goes; after the full
+run, ``dnncourse quotes fill RUN_FOLDER`` writes the recorded values into the
+lessons' markdown, and ``check_lesson`` (used by ``tests/test_quoted_numbers.py``)
+fails when a number in a lesson's text is not among that lesson's recorded results.
+
+Placeholders:
+    ``⟪VARIANT|COLUMN⟫``        a recorded row's column (``⟪baseline|best_epoch_mean⟫``)
+    ``⟪VARIANT|COLUMN±⟫``       "mean ± std" from ``COLUMN_mean`` and ``COLUMN_std``
+    ``⟪fact:NAME⟫``             a value of ``facts`` (``record_results(..., facts=...)``)
+    ``⟪time⟫``                  the lesson's wall time in that run, in seconds
+    ``...|FMT⟫``                 any of them with a Python format spec (``|.1f``)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import nbformat
+
+from ..compare import mean_std
+from ..results import load_results
+from .course import Lesson
+from .runner import RunState
+
+PLACEHOLDER = re.compile(r"⟪([^⟫]+)⟫")
+# A measured-looking number: three or more decimals (0.8773, 0.028), not inside `code`.
+MEASURED = re.compile(r"(?<![\w.])\d+\.\d{3,}(?![\w.])")
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+class QuoteError(ValueError):
+    """A placeholder names nothing the run recorded, or a quoted number matches nothing."""
+
+
+def _format(value: Any, spec: str | None) -> str:
+    if value is None:
+        raise QuoteError("the recorded value is empty (None)")
+    if spec:
+        return format(value, spec)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.4f}"
+    return str(int(value)) if isinstance(value, (int, float)) else str(value)
+
+
+def _row(results: dict, variant: str) -> dict:
+    for row in results["rows"]:
+        if row.get("variant") == variant:
+            return row
+    names = ", ".join(str(r.get("variant")) for r in results["rows"])
+    raise QuoteError(f"no recorded variant {variant!r}; recorded: {names}")
+
+
+def value_of(key: str, results: dict, seconds: float | None = None) -> str:
+    """The text that replaces the placeholder ``⟪key⟫``."""
+    parts = key.split("|")
+    if parts[0] == "time":
+        if seconds is None:
+            raise QuoteError("⟪time⟫ needs the lesson's wall time from run.json")
+        return _format(round(seconds), parts[1] if len(parts) > 1 else None)
+    if parts[0].startswith("fact:"):
+        name = parts[0][len("fact:"):]
+        if name not in results.get("facts", {}):
+            raise QuoteError(f"no recorded fact {name!r}; facts: {', '.join(results.get('facts', {}))}")
+        return _format(results["facts"][name], parts[1] if len(parts) > 1 else None)
+    if len(parts) < 2:
+        raise QuoteError(f"⟪{key}⟫ is not VARIANT|COLUMN, fact:NAME or time")
+    row = _row(results, parts[0])
+    column, spec = parts[1], (parts[2] if len(parts) > 2 else None)
+    if column.endswith("±"):
+        base = column[:-1]
+        if f"{base}_mean" not in row:
+            raise QuoteError(f"variant {parts[0]!r} has no {base}_mean")
+        return mean_std(row[f"{base}_mean"], row.get(f"{base}_std"), int(spec[1:-1]) if spec else 4)
+    if column not in row:
+        raise QuoteError(f"variant {parts[0]!r} has no column {column!r}")
+    return _format(row[column], spec)
+
+
+def fill_text(text: str, results: dict, seconds: float | None = None) -> str:
+    """``text`` with every placeholder replaced by its recorded value."""
+    def replace(match: re.Match) -> str:
+        try:
+            return value_of(match.group(1), results, seconds)
+        except QuoteError as err:
+            raise QuoteError(f"⟪{match.group(1)}⟫: {err}") from None
+    return PLACEHOLDER.sub(replace, text)
+
+
+def fill_lesson(path: Path, results: dict, seconds: float | None = None) -> int:
+    """Fill the placeholders of one lesson notebook in place; return how many were filled."""
+    nb = nbformat.read(path, as_version=4)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and PLACEHOLDER.search(cell.source):
+            count += len(PLACEHOLDER.findall(cell.source))
+            cell.source = fill_text(cell.source, results, seconds)
+    if count:
+        nbformat.write(nb, path)
+    return count
+
+
+def _numbers(value: Any) -> Iterator[float]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        if not (isinstance(value, float) and math.isnan(value)):
+            yield float(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+
+
+def quoted_numbers(markdown: str) -> list[str]:
+    """Measured-looking numbers in markdown text, outside code spans."""
+    return MEASURED.findall(CODE_SPAN.sub("", markdown))
+
+
+def check_lesson(path: Path, results: dict) -> list[str]:
+    """Problems: placeholders left, and quoted numbers that match no recorded value."""
+    recorded = list(_numbers(results.get("rows", []))) + list(_numbers(results.get("facts", {})))
+    recorded += list(_numbers(results.get("params", {})))
+    problems = []
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for key in PLACEHOLDER.findall(cell.source):
+            problems.append(f"cell {index}: placeholder ⟪{key}⟫ was never filled")
+        for text in quoted_numbers(cell.source):
+            digits = len(text.split(".")[1])
+            number = float(text)
+            if not any(abs(round(v, digits) - number) < 0.5 * 10 ** -digits for v in recorded):
+                problems.append(f"cell {index}: {text} matches no recorded result")
+    return problems
+
+
+def fill_from_run(run_folder: Path, lessons: list[Lesson]) -> dict[str, int]:
+    """Fill every lesson's placeholders from a run folder; return how many per lesson."""
+    state = RunState.load(run_folder)
+    recorded = {entry["lesson"]: entry for entry in load_results(run_folder)}
+    filled = {}
+    for lesson in lessons:
+        if lesson.id not in recorded:
+            raise QuoteError(f"{run_folder} recorded no results for {lesson.id}; run it first.")
+        seconds = state.lessons[lesson.id].seconds if lesson.id in state.lessons else None
+        filled[lesson.id] = fill_lesson(lesson.path, recorded[lesson.id], seconds)
+    return filled

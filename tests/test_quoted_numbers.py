@@ -1,0 +1,66 @@
+"""Every number a lesson's text quotes is one its full run recorded (or a notes figure it recorded).
+
+The full run whose numbers the lessons quote is kept in measured/full/ (results/<lesson>.json,
+run.json); `dnncourse quotes fill` wrote its values into the lessons' placeholders.
+"""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dnncourse.tools import quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASURED = ROOT / "measured" / "full" / "results"
+LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_quoted_numbers_match_the_full_run(lesson):
+    recorded = MEASURED / f"{lesson.stem}.json"
+    assert recorded.is_file(), f"no recorded full run for {lesson.stem} in {MEASURED}"
+    assert quotes.check_lesson(lesson, json.loads(recorded.read_text())) == []
+
+
+RESULTS = {"rows": [{"variant": "baseline", "val_accuracy_mean": 0.87734, "val_accuracy_std": 0.00196,
+                     "best_epoch_mean": 5.333, "notes_figure": 0.8722}],
+           "facts": {"stopped_epoch": 24, "gap": 0.0281}, "params": {"learning_rate": 0.001}}
+
+
+def _lesson(tmp_path, text):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_fill_writes_recorded_values(tmp_path):
+    path = _lesson(tmp_path, "acc ⟪baseline|val_accuracy±⟫, best ⟪baseline|best_epoch_mean|.1f⟫, "
+                             "stop ⟪fact:stopped_epoch⟫, gap ⟪fact:gap⟫ in ⟪time⟫ s")
+    assert quotes.fill_lesson(path, RESULTS, seconds=171.6) == 5
+    text = nbformat.read(path, as_version=4).cells[0].source
+    assert text == "acc 0.8773 ± 0.0020, best 5.3, stop 24, gap 0.0281 in 172 s"
+    assert quotes.check_lesson(path, RESULTS) == []
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("we measured 0.8812 ± 0.0020", "0.8812 matches no recorded result"),
+    ("still ⟪baseline|val_accuracy±⟫ here", "was never filled"),
+])
+def test_check_finds_drifted_numbers_and_unfilled_placeholders(tmp_path, text, problem):
+    problems = quotes.check_lesson(_lesson(tmp_path, text), RESULTS)
+    assert len(problems) == 1 and problem in problems[0]
+
+
+def test_check_accepts_notes_figures_params_and_code(tmp_path):
+    text = "the notes report 0.8722; `Adam(learning_rate=0.0003)`; rate 0.001; ours 0.8773"
+    assert quotes.check_lesson(_lesson(tmp_path, text), RESULTS) == []
+
+
+def test_unknown_placeholder_names_what_exists():
+    with pytest.raises(quotes.QuoteError, match="recorded: baseline"):
+        quotes.fill_text("⟪dropout|val_accuracy⟫", RESULTS)
+    with pytest.raises(quotes.QuoteError, match="facts: stopped_epoch, gap"):
+        quotes.fill_text("⟪fact:nope⟫", RESULTS)

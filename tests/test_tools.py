@@ -1,0 +1,170 @@
+"""The instructor tools' pieces: the kernels' environment and backend, run planning, the package boundary."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from dnncourse.params import ParameterError
+from dnncourse.tools import environment
+from dnncourse.tools.cli import main
+from dnncourse.tools.environment import (BACKENDS, DEFAULT_BACKEND, KERNEL_ENV, BackendError, check_backend,
+                                         chosen_backend, kernel_backend, kernel_env)
+from dnncourse.tools.plan import load_params_file, merge, parse_overrides
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- the kernels' environment ---------------------------------------------------------------
+
+def makefile_exports() -> dict[str, str]:
+    """``export NAME := VALUE`` (or ``?=``), global or for some targets, as the Makefile has them."""
+    found = re.findall(r"^(?:[\w -]+:\s*)?export (\w+) [:?]?= *(\S+) *$", (ROOT / "Makefile").read_text(), re.M)
+    return dict(found)
+
+
+def test_the_makefile_exports_the_kernel_environment():
+    assert makefile_exports() == KERNEL_ENV
+    assert KERNEL_ENV["KERAS_BACKEND"] == DEFAULT_BACKEND == "jax"
+
+
+def test_headless_is_for_automated_runs_only():
+    assert kernel_env("tensorflow", headless=True) == {**KERNEL_ENV, "KERAS_BACKEND": "tensorflow"}
+    assert "DNNCOURSE_HEADLESS" not in kernel_env("jax", headless=False)
+    # make lab's JupyterLab must not pass it on to the students' kernels: only the test targets export it
+    assert re.search(r"^test smoke: export DNNCOURSE_HEADLESS := 1$", (ROOT / "Makefile").read_text(), re.M)
+
+
+def test_backends_are_checked():
+    assert BACKENDS == ("jax", "tensorflow")
+    assert [check_backend(name) for name in BACKENDS] == list(BACKENDS)
+    with pytest.raises(BackendError, match=r"Unknown Keras backend 'torch'; the course supports: jax, tensorflow\."):
+        check_backend("torch")
+    with pytest.raises(BackendError):
+        kernel_env("numpy", headless=True)
+
+
+def test_the_backend_asked_for_wins_then_the_environment_then_the_default(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert chosen_backend() == DEFAULT_BACKEND
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert chosen_backend() == "tensorflow"
+    assert chosen_backend("jax") == "jax"
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    with pytest.raises(BackendError):
+        chosen_backend()
+
+
+@pytest.fixture
+def clean_jupyter(tmp_path, monkeypatch) -> Path:
+    """No KERAS_BACKEND, an empty Keras home, and Jupyter looking in tmp_path/jupyter first."""
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras-home"))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return tmp_path
+
+
+def test_kernel_installs_a_spec_with_the_backend(clean_jupyter, capsys, monkeypatch):
+    prefix = clean_jupyter / "venv"
+    assert main(["kernel", "--backend", "tensorflow", "--prefix", str(prefix)]) == 0
+    folder = prefix / "share" / "jupyter" / "kernels" / "python3"
+    assert f"Installed {folder / 'kernel.json'}: lessons opened in JupyterLab" in capsys.readouterr().out
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable and spec["display_name"] == "Python 3 (dnncourse, tensorflow)"
+    assert spec["env"] == {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+
+    monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
+    monkeypatch.setenv("KERAS_BACKEND", "jax")  # a kernel spec's env wins over Jupyter's own environment
+    assert kernel_backend() == ("tensorflow", f"the kernel spec {folder / 'kernel.json'}")
+
+
+def test_kernel_refuses_an_unknown_backend(clean_jupyter, capsys):
+    assert main(["kernel", "--backend", "torch", "--prefix", str(clean_jupyter / "venv")]) == 2
+    assert "Unknown Keras backend 'torch'" in capsys.readouterr().err
+    assert not (clean_jupyter / "venv").exists()
+
+
+def test_where_the_kernels_backend_comes_from(clean_jupyter, monkeypatch):
+    monkeypatch.setattr(environment, "installed_kernel_spec", lambda: None)
+    assert kernel_backend() == ("tensorflow", "Keras' default (nothing names a backend)")
+    config = clean_jupyter / "keras-home" / "keras.json"
+    config.parent.mkdir()
+    config.write_text(json.dumps({"backend": "jax", "floatx": "float32"}))
+    assert kernel_backend() == ("jax", str(config))
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert kernel_backend() == ("tensorflow", "KERAS_BACKEND in this environment")
+
+
+def test_backend_problem_names_what_is_wrong(monkeypatch):
+    assert environment.backend_problem("jax") is None
+    assert "the course supports: jax, tensorflow" in environment.backend_problem("torch")
+    monkeypatch.setitem(sys.modules, "jax", None)
+    assert environment.backend_problem("jax").startswith("the jax backend cannot be imported: ModuleNotFoundError")
+
+
+# --- run planning ---------------------------------------------------------------------------
+
+def test_parse_overrides_reads_values_as_yaml_and_lesson_names():
+    assert parse_overrides(["epochs=2", "rate=0.3", "n_train=null", "fast=true", "name=adam", "03.rate=0.5",
+                            "03_dropout.seed=7", " spaced = 4"]) == {
+        "epochs": 2, "rate": 0.3, "n_train": None, "fast": True, "name": "adam",
+        "03": {"rate": 0.5}, "03_dropout": {"seed": 7}, "spaced": 4}
+    assert parse_overrides(["empty="]) == {"empty": None}
+    assert parse_overrides([]) == {}
+
+
+@pytest.mark.parametrize("pair, message", [
+    ("epochs", "-p expects NAME=VALUE (for example -p epochs=2), got 'epochs'"),
+    ("=2", "-p expects NAME=VALUE"),
+    ("rate=[0.1", "-p rate=[0.1: cannot read the value as YAML"),
+])
+def test_parse_overrides_refuses_what_it_cannot_read(pair, message):
+    with pytest.raises(ParameterError) as err:
+        parse_overrides([pair])
+    assert str(err.value).startswith(message)
+
+
+def test_merge_lets_later_layers_win_and_merges_lessons():
+    file_layer = {"epochs": 5, "seed": 1, "03": {"rate": 0.3, "n_seeds": 2}}
+    options = {"epochs": 2, "03": {"rate": 0.5}, "04": {"rate": 0.1}}
+    assert merge(file_layer, options) == {"epochs": 2, "seed": 1, "03": {"rate": 0.5, "n_seeds": 2},
+                                          "04": {"rate": 0.1}}
+    assert merge({"03": {"rate": 0.3}}, {"03": 7}) == {"03": 7}  # a plain value replaces a mapping
+    assert merge() == {} and merge(file_layer) == file_layer
+    assert file_layer["03"] == {"rate": 0.3, "n_seeds": 2}, "the layers are not changed"
+
+
+def test_load_params_file(tmp_path):
+    good = tmp_path / "good.yml"
+    good.write_text("epochs: 2\n03_dropout: {rate: 0.3}\n")
+    assert load_params_file(good) == {"epochs": 2, "03_dropout": {"rate": 0.3}}
+    (tmp_path / "empty.yml").write_text("")
+    assert load_params_file(tmp_path / "empty.yml") == {}
+    (tmp_path / "list.yml").write_text("- 1\n- 2\n")
+    with pytest.raises(ParameterError, match="must hold a mapping such as 'epochs: 2', not list"):
+        load_params_file(tmp_path / "list.yml")
+    with pytest.raises(ParameterError, match="Cannot read the parameters file"):
+        load_params_file(tmp_path / "missing.yml")
+
+
+# --- the package boundary -------------------------------------------------------------------
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "dnncourse").glob("*.py")))
+def test_the_student_api_never_imports_the_tools(module):
+    if module == "__main__.py":  # python -m dnncourse is the command line
+        return
+    source = (ROOT / "dnncourse" / module).read_text()
+    assert not re.search(r"^\s*(from\s+(\.|dnncourse\.)tools|import\s+dnncourse\.tools|from\s+\.\s+import\s+tools)",
+                         source, re.M), f"dnncourse/{module} imports the instructor tools"
+
+
+def test_the_command_is_the_tools_cli():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["scripts"] == {"dnncourse": "dnncourse.tools.cli:main"}
+    assert project["tool"]["setuptools"]["packages"] == ["dnncourse", "dnncourse.tools"]
+    assert "from .tools.cli import main" in (ROOT / "dnncourse" / "__main__.py").read_text()
