@@ -149,12 +149,13 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
     """Per variant: number of seeds, mean and standard deviation of the scores.
 
     Columns follow what ``dnncourse.results.record_results`` expects:
-    ``val_accuracy_mean/std`` (last epoch), ``best_val_accuracy_mean/std``,
+    ``val_accuracy_mean/std`` and ``val_loss_mean/std`` (last epoch), ``best_val_accuracy_mean/std``,
+    ``min_val_loss_mean/std``,
     ``test_accuracy_mean/std`` when the test set was evaluated, ``epochs`` and
     ``seconds_per_epoch``. The order of variants is kept. Runs trained without a
     validation split (no ``best_epoch`` column) get only the scores they have.
     """
-    scores = [c for c in ("val_accuracy", "best_val_accuracy", "min_val_loss", "test_accuracy")
+    scores = [c for c in ("val_accuracy", "best_val_accuracy", "val_loss", "min_val_loss", "test_accuracy")
               if c in table]
     grouped = table.groupby("variant", sort=False)
     out = pd.DataFrame({"n_seeds": grouped["seed"].count(), "epochs": grouped["epochs"].mean()})

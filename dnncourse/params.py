@@ -65,17 +65,32 @@ RULES: dict[str, Rule] = {
     "batch_size": Rule(int, 1, 48_000, help="samples per gradient step"),
     "dataset": Rule(str, choices=("fashion_mnist", "mnist")),
     "output_dir": Rule(str, help="folder for this run's results"),
+    # lesson 02 (optimizers)
+    "replay_seeds": Rule(int, 1, 20, help="seeds that replay the notes' recompiled sequence and its "
+                                          "control; at most n_seeds are used"),
+    # lesson 03 (three models) and lesson 04 (dropout): the source notes' own setting, re-run
+    "notes_epochs": Rule(int, 1, 500, help="epochs of the re-run of the source notes' own setting"),
+    "notes_seeds": Rule(int, 1, 20, help="seeds of the re-run of the source notes' own setting"),
+    # lesson 03 (three models)
+    "deep_epochs": Rule(int, 1, 500, help="epochs of the large deep network"),
+    "deep_seeds": Rule(int, 1, 20, help="seeds of the large deep network"),
     # lesson 08 (hyperparameter tuning)
     "max_trials": Rule(int, 1, 500, help="configurations a Keras Tuner search tries"),
     "search_epochs": Rule(int, 1, 100, help="epochs per tuner trial and per GridSearchCV fit"),
-    "search_n_train": Rule(int, 10, 48_000, help="training samples a hyperparameter search sees"),
+    "search_n_train": Rule(int, 10, 48_000, help="training samples a hyperparameter search sees; "
+                                                 "lesson 08 also needs at least 10 x cv_folds"),
     "grid_points": Rule(int, choices=(2, 4, 8),
                         help="GridSearchCV grid size; each doubling adds one hyperparameter"),
     "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
-    "final_epochs": Rule(int, 1, 500, help="epochs of the final training on train + validation"),
+    "candidate_epochs": Rule(list, help="epoch budgets compared on validation, whole numbers >= 1 such as "
+                                        "[10, 20]; the best one is the final model's budget"),
     # lesson 07 (early stopping)
     "learning_rate": Rule(float, 1e-6, 1.0, help="the optimizer's learning rate"),
     "patience": Rule(int, 0, 100, help="epochs without improvement before EarlyStopping stops training"),
+    "long_patience": Rule(int, 1, 100, help="patience of lesson 07's long-patience variant; must be larger "
+                                            "than patience"),
+    "notes_learning_rate": Rule(float, 1e-6, 1.0, help="the source notes' learning rate, re-run beside the "
+                                                       "lesson's own"),
 }
 
 

@@ -73,3 +73,26 @@ def test_lesson_never_imports_the_instructor_tools(lesson_id):
     nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
     offending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and IMPORTS_TOOLS.search(c.source)]
     assert not offending, f"{lesson_id}: cells {offending} import dnncourse.tools; lessons use the student API only"
+
+
+# What the package does once for every lesson (issue: nothing written twice): formatting a
+# mean ± std by hand, building a Comparison from concatenated tables, the removed helpers.
+PRIVATE_COPIES = re.compile(r"\}\s*±\s*\{|\.\s*Comparison\(\s*pd\.concat|\bwithin_spread\b|\bcompile_classifier\b"
+                            r"|\bdc\.mlp\b|\bsteps_per_execution\b")
+
+
+@pytest.mark.parametrize("source, found", [
+    ('f"{m:.4f} ± {s:.4f}"', True), ("dc.Comparison(pd.concat([a.table, b.table]), h)", True),
+    ("dc.within_spread(s, 'a', 'b')", True), ("model.compile(optimizer='adam', steps_per_execution=50)", True),
+    ('title="mean ± std over seeds"', False), ("dc.merge_comparisons(a, b)", False),
+])
+def test_the_private_copy_check_finds_what_it_should(source, found):
+    assert bool(PRIVATE_COPIES.search(source)) is found
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_lesson_uses_the_package_instead_of_private_copies(lesson_id):
+    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
+    offending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and PRIVATE_COPIES.search(c.source)]
+    assert not offending, (f"{lesson_id}: cells {offending} re-implement a package helper (dc.mean_std, "
+                           "dc.merge_comparisons, dc.verdict_table) or use a removed one")

@@ -47,6 +47,7 @@ def test_fill_writes_recorded_values(tmp_path):
 
 @pytest.mark.parametrize("text, problem", [
     ("we measured 0.8812 ± 0.0020", "0.8812 matches no recorded result"),
+    ("a gap of -0.0281", "-0.0281 matches no recorded result"),
     ("still ⟪baseline|val_accuracy±⟫ here", "was never filled"),
 ])
 def test_check_finds_drifted_numbers_and_unfilled_placeholders(tmp_path, text, problem):
@@ -55,7 +56,7 @@ def test_check_finds_drifted_numbers_and_unfilled_placeholders(tmp_path, text, p
 
 
 def test_check_accepts_notes_figures_params_and_code(tmp_path):
-    text = "the notes report 0.8722; `Adam(learning_rate=0.0003)`; rate 0.001; ours 0.8773"
+    text = "the notes report 0.8722; `Adam(learning_rate=0.0003)`; rate 0.001; ours 0.8773, gap +0.0281"
     assert quotes.check_lesson(_lesson(tmp_path, text), RESULTS) == []
 
 

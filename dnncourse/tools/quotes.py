@@ -11,6 +11,8 @@ Placeholders:
     ``⟪fact:NAME⟫``             a value of ``facts`` (``record_results(..., facts=...)``)
     ``⟪time⟫``                  the lesson's wall time in that run, in seconds
     ``...|FMT⟫``                 any of them with a Python format spec (``|.1f``)
+    ``⟪VERDICT: what decides it⟫`` a sentence to write by hand after reading the run;
+                                 left in place by the fill, reported by the check
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from .course import Lesson
 from .runner import RunState
 
 PLACEHOLDER = re.compile(r"⟪([^⟫]+)⟫")
-# A measured-looking number: three or more decimals (0.8773, 0.028), not inside `code`.
-MEASURED = re.compile(r"(?<![\w.])\d+\.\d{3,}(?![\w.])")
+# A measured-looking number: three or more decimals (0.8773, -0.028), not inside `code`.
+MEASURED = re.compile(r"(?<![\w.])[-+−]?\d+\.\d{3,}(?![\w.])")
 CODE_SPAN = re.compile(r"`[^`]*`")
 
 
@@ -84,6 +86,8 @@ def value_of(key: str, results: dict, seconds: float | None = None) -> str:
 def fill_text(text: str, results: dict, seconds: float | None = None) -> str:
     """``text`` with every placeholder replaced by its recorded value."""
     def replace(match: re.Match) -> str:
+        if match.group(1).startswith("VERDICT"):
+            return match.group(0)  # a sentence a person rewrites after reading the run
         try:
             return value_of(match.group(1), results, seconds)
         except QuoteError as err:
@@ -97,7 +101,7 @@ def fill_lesson(path: Path, results: dict, seconds: float | None = None) -> int:
     count = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown" and PLACEHOLDER.search(cell.source):
-            count += len(PLACEHOLDER.findall(cell.source))
+            count += sum(not key.startswith("VERDICT") for key in PLACEHOLDER.findall(cell.source))
             cell.source = fill_text(cell.source, results, seconds)
     if count:
         nbformat.write(nb, path)
@@ -136,7 +140,7 @@ def check_lesson(path: Path, results: dict) -> list[str]:
             problems.append(f"cell {index}: placeholder ⟪{key}⟫ was never filled")
         for text in quoted_numbers(cell.source):
             digits = len(text.split(".")[1])
-            number = float(text)
+            number = float(text.replace("−", "-"))
             if not any(abs(round(v, digits) - number) < 0.5 * 10 ** -digits for v in recorded):
                 problems.append(f"cell {index}: {text} matches no recorded result")
     return problems
