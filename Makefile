@@ -14,6 +14,9 @@ JOBS ?= 2
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export KERAS_BACKEND ?= jax
+export JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS := 0
+# JAX's compilation cache for the tests (dnncourse run keeps one per run folder).
+export JAX_COMPILATION_CACHE_DIR ?= $(CURDIR)/build/jax-cache
 # Automated runs only: widgets show their default result instead of waiting for a person.
 test smoke: export DNNCOURSE_HEADLESS := 1
 

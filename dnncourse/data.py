@@ -248,7 +248,7 @@ def _load_mnist(download: bool | None):
 def load_data(n_train: int | None = None, val_fraction: float = 0.2, random_state: int = 42,
               dataset: str = "fashion_mnist", data_dir: str | os.PathLike | None = None,
               download: bool | None = None) -> Dataset:
-    """Load, scale to [0, 1] and split the data the way every lesson uses it.
+    """Load, scale to [0, 1] and split the data the way every lesson uses it (lesson 01).
 
     The 60,000 training images are split 8:2 into train and validation with
     ``train_test_split(random_state=42)`` (as in the source notes). ``n_train``
@@ -268,7 +268,7 @@ def load_data(n_train: int | None = None, val_fraction: float = 0.2, random_stat
 
 
 def stratified_subset(x: np.ndarray, y: np.ndarray, n: int, random_state: int = 42):
-    """Keep ``n`` samples with the same class proportions as ``y``."""
+    """Keep ``n`` samples with the same class proportions as ``y`` (the ``n_train`` of every lesson)."""
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 10:
         raise ValueError(f"n_train must be a whole number of at least 10 (one per class), got {n!r}.")
     if n > len(y):

@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
     "grid_points": Rule(int, choices=(2, 4, 8),
                         help="GridSearchCV grid size; each doubling adds one hyperparameter"),
     "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
+    "budget_seeds": Rule(int, 1, 20, help="seeds per epoch budget compared on validation (lesson 08, section 5)"),
     "candidate_epochs": Rule(list, help="epoch budgets compared on validation, whole numbers >= 1 such as "
                                         "[10, 20]; the best one is the final model's budget"),
     # lesson 07 (early stopping)
@@ -95,7 +96,7 @@ RULES: dict[str, Rule] = {
 
 
 def check_parameters(**values: Any) -> dict[str, Any]:
-    """Validate lesson parameters by name; return them (ints given for floats become floats)."""
+    """Validate lesson parameters by name (every lesson, from lesson 01); ints given for floats become floats."""
     unknown = sorted(set(values) - set(RULES))
     if unknown:
         raise ParameterError(

@@ -61,6 +61,6 @@ def record_results(lesson: str, summary: pd.DataFrame | list[dict], output_dir: 
 
 
 def load_results(output_dir: str | Path) -> list[dict]:
-    """Every lesson's recorded results found under ``<output_dir>/results``."""
+    """Every lesson's recorded results found under ``<output_dir>/results`` (read by ``dnncourse report``)."""
     folder = Path(output_dir) / "results"
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]

@@ -102,7 +102,9 @@ def test_the_run_folder_records_how_its_kernels_started(good_run):
     assert spec["argv"][0] == sys.executable
     share = str(max(1, len(os.sched_getaffinity(0)) // 2))
     assert spec["env"] == {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "DNNCOURSE_HEADLESS": "1",
-                           "KERAS_BACKEND": "tensorflow", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                           "KERAS_BACKEND": "tensorflow", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+                           "JAX_COMPILATION_CACHE_DIR": str(out / "jax-cache"),
+                           "MPLBACKEND": "module://matplotlib_inline.backend_inline",
                            "OMP_NUM_THREADS": share, "TF_NUM_INTRAOP_THREADS": share, "TF_NUM_INTEROP_THREADS": share}
 
 

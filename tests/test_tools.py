@@ -28,13 +28,16 @@ def makefile_exports() -> dict[str, str]:
 
 
 def test_the_makefile_exports_the_kernel_environment():
-    assert makefile_exports() == KERNEL_ENV
+    exported = makefile_exports()
+    assert exported.pop("JAX_COMPILATION_CACHE_DIR") == "$(CURDIR)/build/jax-cache"  # one per context
+    assert exported == KERNEL_ENV
     assert KERNEL_ENV["KERAS_BACKEND"] == DEFAULT_BACKEND == "jax"
 
 
 def test_headless_is_for_automated_runs_only():
     assert kernel_env("tensorflow", headless=True) == {**KERNEL_ENV, "KERAS_BACKEND": "tensorflow"}
     assert "DNNCOURSE_HEADLESS" not in kernel_env("jax", headless=False)
+    assert kernel_env("jax", headless=False, cache="/c")["JAX_COMPILATION_CACHE_DIR"] == "/c"
     # make lab's JupyterLab must not pass it on to the students' kernels: only the test targets export it
     assert re.search(r"^test smoke: export DNNCOURSE_HEADLESS := 1$", (ROOT / "Makefile").read_text(), re.M)
 

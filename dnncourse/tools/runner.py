@@ -142,11 +142,13 @@ def new_run_folder(folder: Path, force: bool) -> Path:
     return folder
 
 
-def kernel_environment(jobs: int, backend: str) -> dict[str, str]:
-    """Environment for the kernels: ``KERNEL_ENV`` with ``backend``, inline plots, a share of the cores."""
+def kernel_environment(jobs: int, backend: str, folder: Path) -> dict[str, str]:
+    """Environment for the kernels: ``KERNEL_ENV`` with ``backend``, inline plots, a share of the
+    cores, and a JAX compilation cache of the run's own (``folder/jax-cache``: every run starts cold)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     share = str(max(1, cores // max(1, jobs)))
-    return {**kernel_env(backend, headless=True), **INLINE_PLOTS, **{name: share for name in THREAD_VARS}}
+    return {**kernel_env(backend, headless=True, cache=folder / "jax-cache"), **INLINE_PLOTS,
+            **{name: share for name in THREAD_VARS}}
 
 
 def write_run_kernel(folder: Path, env: dict[str, str]) -> Path:
@@ -336,7 +338,7 @@ def run_all(book: Book, state: RunState, lesson_ids: list[str], jobs: int = 1,
     lessons = [book.lesson(i) for i in lesson_ids]
     state.status = "running"
     state.save()
-    jupyter = write_run_kernel(state.folder, kernel_environment(jobs, state.backend))
+    jupyter = write_run_kernel(state.folder, kernel_environment(jobs, state.backend, state.folder))
     search_path = os.pathsep.join(filter(None, [str(jupyter), os.environ.get("JUPYTER_PATH")]))
     log.info(f"Running {len(lessons)} lesson(s), profile {state.profile!r}, Keras backend {state.backend}, "
              f"{jobs} at a time, into {state.folder}")
