@@ -78,7 +78,9 @@ def test_kernel_installs_a_spec_with_the_backend(clean_jupyter, capsys, monkeypa
     assert f"Installed {folder / 'kernel.json'}: lessons opened in JupyterLab" in capsys.readouterr().out
     spec = json.loads((folder / "kernel.json").read_text())
     assert spec["argv"][0] == sys.executable and spec["display_name"] == "Python 3 (dnncourse, tensorflow)"
-    assert spec["env"] == {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow"}
+    assert spec["env"] == {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "KERAS_BACKEND": "tensorflow",
+                           "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+                           "JAX_COMPILATION_CACHE_DIR": str(Path.home() / ".cache" / "dnncourse" / "jax")}
 
     monkeypatch.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # a kernel spec's env wins over Jupyter's own environment
