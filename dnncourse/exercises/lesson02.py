@@ -1,0 +1,3 @@
+"""Lesson 02's exercises (see the lesson's last section)."""
+
+CHECKS: dict = {}

@@ -1,0 +1,128 @@
+"""Every lesson ends with 2 to 4 checked exercises, and every solution passes its own check.
+
+Exercise cells (tag ``exercise``) end with ``dc.check("NN.k", ...)``; each is followed by its
+solution: a markdown cell tagged ``solution`` whose ```python block is the solved cell. The
+execution test swaps every exercise cell for its solution and runs the lesson in the smoke
+profile with ``DNNCOURSE_STRICT_CHECKS=1``, so a solution that no longer passes fails CI.
+"""
+
+import json
+import re
+
+import nbformat
+import papermill
+import pytest
+
+import dnncourse as dc
+from dnncourse.exercises import CHECKS, STRICT_ENV, ExerciseFailed, check
+from tests.test_notebooks import LESSONS
+
+CHECK_CALL = re.compile(r"""dc\.check\(\s*["'](\d\d\.\d)["']""")
+SOLUTION_CODE = re.compile(r"```python\n(.*?)\n```", re.S)
+
+
+def exercises(nb) -> list[tuple[int, str, str]]:
+    """(cell index, exercise id, solution code) for every exercise cell of a lesson."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if "exercise" not in cell.metadata.get("tags", []):
+            continue
+        assert cell.cell_type == "code", f"cell {i}: exercise cells are code cells"
+        ids = CHECK_CALL.findall(cell.source)
+        assert len(ids) == 1, f"cell {i}: an exercise cell calls dc.check exactly once, found {ids}"
+        nxt = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+        assert nxt is not None and "solution" in nxt.metadata.get("tags", []) and nxt.cell_type == "markdown", \
+            f"cell {i} (exercise {ids[0]}): the next cell must be its solution (markdown, tagged 'solution')"
+        assert nxt.source.lstrip().startswith("<details>"), f"solution {ids[0]} must be collapsed in <details>"
+        code = SOLUTION_CODE.findall(nxt.source)
+        assert len(code) == 1, f"solution {ids[0]}: exactly one ```python block"
+        assert CHECK_CALL.findall(code[0]) == ids, f"solution {ids[0]} must end with the same dc.check call"
+        found.append((i, ids[0], code[0]))
+    return found
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_lesson_ends_with_two_to_four_checked_exercises(lesson_id):
+    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
+    found = exercises(nb)
+    number = lesson_id[:2]
+    assert 2 <= len(found) <= 4, f"{lesson_id}: {len(found)} exercises; each lesson has 2 to 4"
+    ids = [exercise_id for _, exercise_id, _ in found]
+    assert ids == [f"{number}.{k}" for k in range(1, len(ids) + 1)], f"{lesson_id}: exercise ids {ids}"
+    assert set(ids) == {key for key in CHECKS if key.startswith(number + ".")}, \
+        f"{lesson_id}: the exercises in the notebook and the checks in dnncourse/exercises differ"
+    last_code = max(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    assert last_code == found[-1][0], f"{lesson_id}: the exercises come last"
+
+
+def solved(nb):
+    """A copy of the lesson with every exercise cell replaced by its solution."""
+    nb = nbformat.reads(nbformat.writes(nb), as_version=4)
+    for i, _, code in exercises(nb):
+        nb.cells[i].source = code
+    return nb
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_every_solution_passes_its_check(lesson_id, tmp_path, monkeypatch):
+    try:
+        dc.load_data(n_train=100)
+    except dc.DataError as err:
+        pytest.skip(f"Fashion-MNIST is not available here: {str(err).splitlines()[0]}")
+    monkeypatch.setenv("DNNCOURSE_HEADLESS", "1")
+    monkeypatch.setenv(STRICT_ENV, "1")
+    log = tmp_path / "checks.jsonl"
+    monkeypatch.setenv("DNNCOURSE_CHECK_LOG", str(log))
+    lesson = LESSONS[lesson_id]
+    source = tmp_path / "solved.ipynb"
+    nbformat.write(solved(nbformat.read(lesson.path, as_version=4)), source)
+    papermill.execute_notebook(str(source), str(tmp_path / "out.ipynb"), cwd=str(tmp_path), progress_bar=False,
+                               parameters={**lesson.parameters("smoke"), "output_dir": str(tmp_path)},
+                               execution_timeout=600)
+    statuses = {row["exercise"]: row["status"] for row in map(json.loads, log.read_text().splitlines())}
+    expected = {key: "correct" for key in CHECKS if key.startswith(lesson_id[:2] + ".")}
+    assert statuses == expected
+
+
+def test_a_wrong_answer_gets_a_message_and_a_hint_not_a_traceback(capsys):
+    assert check("01.1", 784 * 100 + 100 + 100 * 10 + 10) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Exercise 01.1 ❌ not yet") and "Hint:" in out and "Traceback" not in out
+
+
+def test_an_unanswered_exercise_says_so(capsys):
+    assert check("01.1", ...) is False
+    assert "not answered yet" in capsys.readouterr().out
+
+
+def test_code_that_raises_is_reported_in_one_line(capsys):
+    def build_wide():
+        return keras_model_that_does_not_exist()  # noqa: F821
+
+    assert check("01.2", build_wide) is False
+    out = capsys.readouterr().out
+    assert "your code raised NameError" in out and "build_wide" in out and len(out.splitlines()) == 1
+
+
+def test_a_builder_with_the_wrong_layers_is_named(capsys):
+    import keras
+
+    def build_wide():
+        model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                                  keras.layers.Dense(100, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+        model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
+        return model
+
+    assert check("01.2", build_wide) is False
+    assert "[100, 10] units; expected [300, 10]" in capsys.readouterr().out
+
+
+def test_strict_mode_raises_for_ci(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with pytest.raises(ExerciseFailed, match="01.1"):
+        check("01.1", 5)
+
+
+def test_an_unknown_exercise_lists_the_known_ones(capsys):
+    assert check("99.9", 1) is False
+    assert "There is no exercise '99.9'" in capsys.readouterr().out
