@@ -3,6 +3,7 @@
 #   make test   set up everything and run the tests (unit tests + every lesson in the smoke profile)
 # and, for CI and instructors:
 #   make smoke-tensorflow   every lesson in the smoke profile on the TensorFlow backend
+#   make test-browser       the student's path in JupyterLab + Chromium (lessons 01 and 06)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
@@ -24,9 +25,9 @@ SMOKE := build/smoke-$(KERAS_BACKEND)
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider
 PYTEST := DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
 
-.PHONY: setup data kernel lab test unit smoke smoke-tensorflow prepare-smoke clean
+.PHONY: setup data hooks kernel lab test test-browser unit smoke smoke-tensorflow prepare-smoke clean
 
-setup: $(VENV)/.installed data
+setup: $(VENV)/.installed data hooks
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,18 +38,29 @@ $(VENV)/.installed: pyproject.toml
 data: $(VENV)/.installed
 	bash scripts/get-data.sh $(PY)
 
+# In a git checkout: the nbstripout filter strips outputs from the lessons as git stages them, so a
+# student can save a lesson with its outputs and still commit (or test) it clean.
+hooks: $(VENV)/.installed
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install && \
+	  git config filter.nbstripout.clean '"$(abspath $(PY))" -m nbstripout --keep-id'; fi
+
 # The kernel JupyterLab starts for the lessons, on $(KERAS_BACKEND) (make lab KERAS_BACKEND=tensorflow).
 kernel: $(VENV)/.installed
 	$(PY) -m dnncourse kernel
 
 lab: setup kernel
-	$(VENV)/bin/jupyter lab $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) lessons/
+	$(VENV)/bin/jupyter lab $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS) lessons/
 
 # Unit tests and the smoke run of every lesson in book.yml on $(KERAS_BACKEND): dnncourse prepare
 # writes the lessons with the smoke parameters into $(SMOKE) (as dnncourse run would inject them),
 # nbval executes them cell by cell.
 test: setup prepare-smoke
 	$(PYTEST) $(NBVAL) tests $(SMOKE)
+
+# JupyterLab driven by Chromium like a student (browser_tests/); screenshots in build/browser/.
+test-browser: setup
+	bash scripts/get-browser.sh $(PY)
+	$(PY) -m pytest -p no:cacheprovider browser_tests
 
 # Only the lessons, smoke profile, on $(KERAS_BACKEND).
 smoke: setup prepare-smoke

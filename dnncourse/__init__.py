@@ -13,6 +13,7 @@ from .compare import (Comparison, Variant, format_summary, mean_std, merge_compa
                       summarize, verdict_table)
 from .data import Dataset, DataError, DataIntegrityError, DataNotFoundError, load_data
 from .exercises import check
+from .live import LiveView
 from .models import baseline_model
 from .params import ParameterError, check_parameters
 from .plots import colour_of, mean_curve, plot_curves, plot_histories, plot_history, plot_scores, show_images
@@ -26,7 +27,7 @@ __all__ = [
     "Comparison", "Variant", "format_summary", "mean_std", "merge_comparisons", "run_variants",
     "summarize", "verdict_table",
     "Dataset", "DataError", "DataIntegrityError", "DataNotFoundError", "load_data",
-    "baseline_model", "ParameterError", "check_parameters",
+    "LiveView", "baseline_model", "ParameterError", "check_parameters",
     "colour_of", "mean_curve", "plot_curves", "plot_histories", "plot_history", "plot_scores", "show_images",
     "record_results", "set_seed", "explore", "check",
 ]

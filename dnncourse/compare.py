@@ -10,8 +10,10 @@ rule every lesson uses to call a difference real.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 import keras
@@ -20,6 +22,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from .data import Dataset
+from .live import LiveView
 from .seeds import set_seed
 
 
@@ -94,8 +97,12 @@ def _as_variant(spec) -> Variant:
 
 
 def train_once(variant: Variant, data: Dataset, seed: int, epochs: int, batch_size: int,
-               verbose: int = 0) -> tuple[keras.Model, dict, float]:
-    """Seed, build a fresh model, fit it with validation data; return model, history, seconds."""
+               verbose: int = 0, watch: list | None = None) -> tuple[keras.Model, dict, float]:
+    """Seed, build a fresh model, fit it with validation data; return model, history, seconds.
+
+    ``watch`` are callbacks that only look (a ``LiveView``, a TensorBoard logger), added
+    after the variant's own.
+    """
     set_seed(seed)
     model = variant.build()
     if not getattr(model, "compiled", False) and getattr(model, "optimizer", None) is None:
@@ -104,10 +111,26 @@ def train_once(variant: Variant, data: Dataset, seed: int, epochs: int, batch_si
     fit_kwargs = {"epochs": epochs, "batch_size": batch_size, **variant.fit_kwargs}
     if callable(fit_kwargs.get("callbacks")):
         fit_kwargs["callbacks"] = fit_kwargs["callbacks"]()
+    if watch:
+        fit_kwargs["callbacks"] = [*fit_kwargs.get("callbacks", []), *watch]
     start = time.perf_counter()
     history = model.fit(data.x_train, data.y_train, validation_data=(data.x_val, data.y_val),
                         verbose=verbose, **fit_kwargs)
     return model, history.history, time.perf_counter() - start
+
+
+TENSORBOARD_ENV = "DNNCOURSE_TENSORBOARD_DIR"
+
+
+def tensorboard_logger(name: str, seed: int) -> keras.callbacks.TensorBoard | None:
+    """A TensorBoard callback into ``$DNNCOURSE_TENSORBOARD_DIR/<variant>/seed-<seed>``, if that is set.
+
+    ``dnncourse run --tensorboard`` sets it for every lesson's kernel (lesson 07 shows TensorBoard).
+    """
+    folder = os.environ.get(TENSORBOARD_ENV)
+    if not folder:
+        return None
+    return keras.callbacks.TensorBoard(log_dir=str(Path(folder) / name.replace("/", "-") / f"seed-{seed}"))
 
 
 def run_row(name: str, seed: int, model: keras.Model, history: dict, seconds: float) -> dict:
@@ -126,18 +149,23 @@ def run_row(name: str, seed: int, model: keras.Model, history: dict, seconds: fl
 
 def run_variants(variants: Mapping[str, Callable[[], keras.Model] | Variant], data: Dataset,
                  seeds: Iterable[int] = (0,), epochs: int = 5, batch_size: int = 32,
-                 keep_models: bool = False, verbose: int = 0) -> Comparison:
+                 keep_models: bool = False, verbose: int = 0, live: bool = True) -> Comparison:
     """Train every variant once per seed and return a ``Comparison``.
 
     ``variants`` maps a name to a function that builds and compiles a fresh model
-    (or to a ``Variant`` with its own fit arguments).
+    (or to a ``Variant`` with its own fit arguments). With ``live=True`` a
+    ``LiveView`` shows the run that is training (one line per epoch when headless).
     """
     seeds = list(seeds)
     runs = [(name, seed) for name in variants for seed in seeds]
     rows, histories, models = [], {}, {}
-    for name, seed in tqdm(runs, desc="training", unit="run"):
+    view = LiveView() if live else None
+    for number, (name, seed) in enumerate(tqdm(runs, desc="training", unit="run"), start=1):
+        if view is not None:
+            view.title = f"{name} · seed {seed} · run {number} of {len(runs)}"
+        watchers = [w for w in (view, tensorboard_logger(name, seed)) if w is not None]
         model, history, seconds = train_once(_as_variant(variants[name]), data, seed,
-                                             epochs, batch_size, verbose)
+                                             epochs, batch_size, verbose, watch=watchers)
         rows.append(run_row(name, seed, model, history, seconds))
         histories[(name, seed)] = history
         if keep_models:

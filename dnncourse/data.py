@@ -125,9 +125,8 @@ def find_fashion_mnist(data_dir: str | os.PathLike | None = None,
             return label, folder
         searched.append(f"  - {label}: {folder} ({'missing ' + ', '.join(missing) if folder.is_dir() else 'no such folder'})")
         if label in ("data_dir argument", DATA_DIR_ENV):
-            raise DataNotFoundError(
-                f"The folder named by {label} does not hold Fashion-MNIST:\n" + "\n".join(searched)
-                + "\nFix the path, or unset it to use the Keras cache or the system copy.\n\n" + HOW_TO_GET_DATA)
+            raise DataNotFoundError(f"The folder named by {label} does not hold Fashion-MNIST:\n"
+                                    + "\n".join(searched) + "\n" + _other_copies(label))
     if _download_allowed(download):
         try:
             _download_with_keras()
@@ -137,6 +136,20 @@ def find_fashion_mnist(data_dir: str | os.PathLike | None = None,
     else:
         searched.append("  - download through Keras: switched off (DNNCOURSE_NO_DOWNLOAD or download=False)")
     raise DataNotFoundError("Searched:\n" + "\n".join(searched) + "\n\n" + HOW_TO_GET_DATA)
+
+
+def _other_copies(named_by: str) -> str:
+    """What to do when a named folder is wrong: use a complete copy found elsewhere, or get one."""
+    complete = [(label, folder) for label, folder in candidate_dirs()[-2:]
+                if all(_file_in(folder, stem) is not None for stem in FASHION_FILES)]
+    if not complete:
+        return "Fix the path, or get the files:\n\n" + HOW_TO_GET_DATA
+    label, folder = complete[0]
+    if named_by == DATA_DIR_ENV:
+        fix = f"unset {DATA_DIR_ENV} to use that copy, or point it there:\n  export {DATA_DIR_ENV}={folder}"
+    else:
+        fix = f"leave out data_dir to use that copy, or pass data_dir=\"{folder}\""
+    return f"A complete copy is already on this machine ({label}: {folder}).\nFix the path, or {fix}"
 
 
 def _download_allowed(download: bool | None) -> bool:

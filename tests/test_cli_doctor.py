@@ -95,7 +95,7 @@ def test_doctor_warns_about_an_unsupported_backend(healthy, capsys, monkeypatch)
 OPTIONS = {
     "data": ["--data-dir", "--copy-to-cache", "--no-download"],
     "run": ["LESSON", "--profile", "--param", "--params-file", "--out", "--force", "--book", "--backend",
-            "--resume", "--jobs", "--timeout"],
+            "--resume", "--jobs", "--timeout", "--tensorboard"],
     "prepare": ["LESSON", "--profile", "--param", "--params-file", "--out", "--force", "--book"],
     "report": ["RUN_FOLDER"],
     "book": ["--run", "--out", "--book"],
@@ -103,6 +103,9 @@ OPTIONS = {
     "kernel": ["--backend", "--prefix"],
     "bench": ["--backends", "--models", "--epochs", "--out"],
     "quotes": ["RUN_FOLDER", "LESSON", "--book"],
+    "grade": ["FOLDER", "--lesson", "--profile", "--param", "--out", "--timeout", "--book", "--backend"],
+    "tune": ["--workers", "--role", "--oracle", "--worker-id", "--connect-timeout", "--profile", "--param",
+             "--out", "--book"],
 }
 
 

@@ -90,8 +90,28 @@ def test_named_folder_without_files_is_an_error_not_a_fallback(fake_files, monke
     monkeypatch.setattr(D, "SYSTEM_DIR", folder)  # a good copy exists elsewhere
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(D.DataNotFoundError, match="does not hold Fashion-MNIST"):
+    with pytest.raises(D.DataNotFoundError, match="does not hold Fashion-MNIST") as error:
         D.find_fashion_mnist(empty)
+    assert f"A complete copy is already on this machine (system package dataset-fashion-mnist: {folder})" \
+        in str(error.value)
+    assert "apt-get install" not in str(error.value), "do not tell people to install what they have"
+
+
+def test_empty_data_dir_variable_points_at_the_copy_that_exists(fake_files, monkeypatch, tmp_path):
+    folder, _ = fake_files
+    monkeypatch.setattr(D, "SYSTEM_DIR", folder)
+    monkeypatch.setenv(D.DATA_DIR_ENV, str(tmp_path))
+    with pytest.raises(D.DataNotFoundError) as error:
+        D.find_fashion_mnist()
+    assert f"unset DNNCOURSE_DATA_DIR to use that copy, or point it there:\n  export DNNCOURSE_DATA_DIR={folder}" \
+        in str(error.value)
+
+
+def test_named_folder_and_no_copy_anywhere_says_how_to_get_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(D, "SYSTEM_DIR", tmp_path / "none")
+    monkeypatch.setattr(D, "keras_cache_dir", lambda: tmp_path / "no-cache")
+    with pytest.raises(D.DataNotFoundError, match="apt-get install dataset-fashion-mnist"):
+        D.find_fashion_mnist(tmp_path)
 
 
 def test_missing_one_file_names_it(fake_files):

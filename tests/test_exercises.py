@@ -85,13 +85,13 @@ def test_every_solution_passes_its_check(lesson_id, tmp_path, monkeypatch):
 
 
 def test_a_wrong_answer_gets_a_message_and_a_hint_not_a_traceback(capsys):
-    assert check("01.1", 784 * 100 + 100 + 100 * 10 + 10) is False
+    check("01.1", 784 * 100 + 100 + 100 * 10 + 10)
     out = capsys.readouterr().out
     assert out.startswith("Exercise 01.1 ❌ not yet") and "Hint:" in out and "Traceback" not in out
 
 
 def test_an_unanswered_exercise_says_so(capsys):
-    assert check("01.1", ...) is False
+    check("01.1", ...)
     assert "not answered yet" in capsys.readouterr().out
 
 
@@ -99,7 +99,7 @@ def test_code_that_raises_is_reported_in_one_line(capsys):
     def build_wide():
         return keras_model_that_does_not_exist()  # noqa: F821
 
-    assert check("01.2", build_wide) is False
+    check("01.2", build_wide)
     out = capsys.readouterr().out
     assert "your code raised NameError" in out and "build_wide" in out and len(out.splitlines()) == 1
 
@@ -113,8 +113,13 @@ def test_a_builder_with_the_wrong_layers_is_named(capsys):
         model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy")
         return model
 
-    assert check("01.2", build_wide) is False
+    check("01.2", build_wide)
     assert "[100, 10] units; expected [300, 10]" in capsys.readouterr().out
+
+
+def test_a_right_answer_says_why(capsys):
+    check("01.1", 784 * 300 + 300 + 300 * 10 + 10)
+    assert capsys.readouterr().out.startswith("Exercise 01.1 ✅ correct: 784 × 300 + 300")
 
 
 def test_strict_mode_raises_for_ci(monkeypatch):
@@ -124,5 +129,5 @@ def test_strict_mode_raises_for_ci(monkeypatch):
 
 
 def test_an_unknown_exercise_lists_the_known_ones(capsys):
-    assert check("99.9", 1) is False
+    check("99.9", 1)
     assert "There is no exercise '99.9'" in capsys.readouterr().out

@@ -2,6 +2,7 @@
 and imports only the student API (never the instructor tools, ``dnncourse.tools``)."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -27,14 +28,40 @@ def test_every_notebook_in_lessons_is_in_the_book():
     assert on_disk == {lesson.path.name for lesson in BOOK.lessons}
 
 
+def committed_text(path: Path, repo: Path = ROOT) -> str:
+    """The lesson as git would commit it: the staged version, through the nbstripout filter if installed.
+
+    A student who runs a lesson and saves it keeps the outputs in the file; only the
+    committed version must be clean. Outside a git checkout, the file itself.
+    """
+    staged = subprocess.run(["git", "show", f":{path.relative_to(repo).as_posix()}"], cwd=repo,
+                            capture_output=True, text=True)
+    if staged.returncode != 0:
+        return path.read_text(encoding="utf-8")
+    return staged.stdout
+
+
+def test_committed_text_is_what_git_stages(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=1,
+                                                                         outputs=[])])
+    path = tmp_path / "lesson.ipynb"
+    nbformat.write(notebook, path)
+    subprocess.run(["git", "add", "lesson.ipynb"], cwd=tmp_path, check=True)
+    notebook.cells[0].execution_count = None
+    nbformat.write(notebook, path)  # a later, clean save that is not staged: the staged one counts
+    assert '"execution_count": 1' in committed_text(path, repo=tmp_path)
+
+
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_lesson_is_clean_and_parameterised(lesson_id):
     lesson = LESSONS[lesson_id]
     assert lesson.path.is_file(), f"{lesson.path} is listed in book.yml but missing"
-    nb = nbformat.read(lesson.path, as_version=4)
+    nb = nbformat.reads(committed_text(lesson.path), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     dirty = [i for i, c in enumerate(code) if c.outputs or c.execution_count]
-    assert not dirty, f"{lesson.path.name}: code cells {dirty} carry outputs; run nbconvert --clear-output"
+    assert not dirty, (f"{lesson.path.name}: code cells {dirty} carry outputs in what git would commit; "
+                       "run `make setup` (installs the nbstripout git filter), then `git add` it again")
     tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [0], f"{lesson.path.name}: the first code cell (and only it) must be tagged 'parameters'"
     assert "check_parameters(" in code[1].source, "the cell after the parameters must check them"

@@ -171,5 +171,5 @@ def test_the_command_is_the_tools_cli():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["scripts"] == {"dnncourse": "dnncourse.tools.cli:main"}
-    assert project["tool"]["setuptools"]["packages"] == ["dnncourse", "dnncourse.tools"]
+    assert project["tool"]["setuptools"]["packages"] == ["dnncourse", "dnncourse.exercises", "dnncourse.tools"]
     assert "from .tools.cli import main" in (ROOT / "dnncourse" / "__main__.py").read_text()

@@ -23,7 +23,7 @@ import traceback
 from typing import Any, Callable
 
 from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08
-from .expect import Wrong
+from .expect import NotAnswered, Wrong
 
 LOG_ENV = "DNNCOURSE_CHECK_LOG"
 STRICT_ENV = "DNNCOURSE_STRICT_CHECKS"
@@ -44,6 +44,8 @@ def _outcome(exercise: str, answer: Any, context: dict) -> tuple[str, str]:
         return "unanswered", "not answered yet: replace the `...` with your answer and run the cell again."
     try:
         return "correct", CHECKS[exercise](answer, **context)
+    except NotAnswered as stub:
+        return "unanswered", str(stub)
     except Wrong as wrong:
         return "wrong", str(wrong)
     except Exception as err:  # the student's code failed inside the check: say where, no traceback
@@ -57,23 +59,23 @@ def _is_students(filename: str) -> bool:
     return not any(part in filename for part in (os.sep + "dnncourse" + os.sep, "site-packages", "dist-packages"))
 
 
-def check(exercise: str, answer: Any = ..., **context: Any) -> bool:
-    """Say at once whether ``answer`` solves ``exercise``; True when it does.
+def check(exercise: str, answer: Any = ..., **context: Any) -> None:
+    """Say at once whether ``answer`` solves ``exercise``.
 
     ``context`` passes what the check needs from the lesson (a history, a summary
-    table, the data). Prints one short message; never raises for a wrong answer.
+    table, the data). Prints one short message and returns nothing (so no stray
+    ``True``/``False`` shows under the cell); never raises for a wrong answer.
     """
     if exercise not in CHECKS:
         known = ", ".join(sorted(CHECKS))
         print(f"There is no exercise {exercise!r}; the exercises are {known}.")
-        return False
+        return
     status, message = _outcome(exercise, answer, context)
     symbol = {"correct": "✅ correct", "wrong": "❌ not yet", "unanswered": "✏️"}[status]
     print(f"Exercise {exercise} {symbol}: {message}")
     _log(exercise, status, message)
     if status != "correct" and os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"):
         raise ExerciseFailed(f"exercise {exercise}: {message}")
-    return status == "correct"
 
 
 def _log(exercise: str, status: str, message: str) -> None:
@@ -83,4 +85,4 @@ def _log(exercise: str, status: str, message: str) -> None:
             log.write(json.dumps({"exercise": exercise, "status": status, "message": message}) + "\n")
 
 
-__all__ = ["CHECKS", "ExerciseFailed", "Wrong", "check"]
+__all__ = ["CHECKS", "ExerciseFailed", "NotAnswered", "Wrong", "check"]

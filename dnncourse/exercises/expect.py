@@ -15,6 +15,10 @@ class Wrong(Exception):
         super().__init__(f"{message} Hint: {hint}" if hint else message)
 
 
+class NotAnswered(Wrong):
+    """The exercise still holds its stub (a function that returns nothing yet)."""
+
+
 def expect_number(answer: Any, expected: float, what: str, tolerance: float = 0.0,
                   hint: str | None = None) -> float:
     """``answer`` as a float, if it is a number within ``tolerance`` of ``expected``."""
@@ -38,10 +42,15 @@ def expect_choice(answer: Any, expected: str, choices: Iterable[str], hint: str 
 
 def built_model(build: Any, name: str = "your function") -> keras.Model:
     """Call the student's builder and make sure it returned a Keras model."""
+    if isinstance(build, keras.Model):
+        raise Wrong(f"{name} should be the function that builds the model, not a model.",
+                    "pass the function itself, without calling it: no () after its name.")
     if not callable(build):
         raise Wrong(f"{name} should be a function (def ...), not {type(build).__name__}.",
                     "pass the function itself, without calling it: no () after its name.")
     model = build()
+    if model is None:
+        raise NotAnswered(f"{name} returns nothing yet: write its body and end it with `return model`.")
     if not isinstance(model, keras.Model):
         raise Wrong(f"{name} returned {type(model).__name__}, not a Keras model.",
                     "end the function with `return model`.")

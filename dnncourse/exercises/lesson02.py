@@ -1,3 +1,145 @@
-"""Lesson 02's exercises (see the lesson's last section)."""
+"""Lesson 02's exercises: count the optimizer's updates, build a gentler Nesterov, judge momentum by the spread."""
 
-CHECKS: dict = {}
+from __future__ import annotations
+
+import math
+import numbers
+
+import keras
+import numpy as np
+
+from ..compare import verdict_table
+from .expect import (Wrong, built_model, dense_units, expect_choice, expect_compiled, expect_number,
+                     expect_true)
+
+VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+
+
+def weight_updates(answer, data, epochs, batch_size, model=None) -> str:
+    n_images = len(data.x_train)
+    per_epoch = math.ceil(n_images / batch_size)
+    expected = epochs * per_epoch
+    if model is not None and getattr(model, "optimizer", None) is not None:
+        expected = int(model.optimizer.iterations)   # the optimizer's own count, the ground truth
+    hint = ("one update per mini-batch: the training images divided by batch_size, rounded *up* "
+            "(the last mini-batch may be smaller), times the number of epochs.")
+    if isinstance(answer, numbers.Real) and not isinstance(answer, bool) and answer != expected:
+        if answer == epochs * (n_images // batch_size) and n_images % batch_size:
+            raise Wrong(f"{answer!r} drops the last mini-batch of every epoch: {n_images:,} images are "
+                        f"{n_images // batch_size} full batches of {batch_size} plus one of "
+                        f"{n_images % batch_size}, and that one is a step too.",
+                        "round up: math.ceil(n_images / batch_size).")
+        if answer == per_epoch and epochs > 1:
+            raise Wrong(f"{answer!r} is the number of updates in one epoch; each model trained {epochs}.", hint)
+        if answer == n_images * epochs or answer == n_images:
+            raise Wrong(f"{answer!r} counts images, but the optimizer updates the weights once per "
+                        f"mini-batch of {batch_size} images, not once per image.", hint)
+        if answer == epochs * math.ceil((n_images + len(data.x_val)) / batch_size):
+            raise Wrong(f"{answer!r} includes the validation images; scoring them computes no gradient "
+                        "and changes no weight.", hint)
+        if float(answer) != int(answer):
+            raise Wrong(f"{answer!r} is not a whole number: the optimizer cannot take part of a step.", hint)
+    expect_number(answer, expected, "the number of weight updates of one fresh model", hint=hint)
+    return (f"{epochs} × ⌈{n_images:,} / {batch_size}⌉ = {expected:,} updates, as the optimizer's own "
+            f"`iterations` counter says; Adam's beta_1=0.99 averages over roughly the last 100 of them, "
+            f"{100 / per_epoch:.2f} of an epoch here.")
+
+
+def _loss_name(model) -> str:
+    loss = model.loss
+    if isinstance(loss, str):
+        return loss
+    fn = getattr(loss, "fn", None)
+    return getattr(fn, "__name__", None) or getattr(loss, "name", None) or getattr(loss, "__name__", repr(loss))
+
+
+def build_nesterov_gentle(answer) -> str:
+    name = "build_nesterov_gentle"
+    first = built_model(answer, name)
+    second = built_model(answer, name)
+    expect_true(first is not second, f"{name} returns the same model object every time.",
+                "build the model inside the function (dc.baseline_model()), so that every call makes a new one.")
+    expect_compiled(first)
+    expect_true(first.optimizer is not second.optimizer,
+                "the two models share one optimizer object, so its state (the velocities) would be tied to "
+                "the first model's weights.",
+                "create the optimizer inside the function, e.g. optimizer=keras.optimizers.SGD(...) in the "
+                "compile call, not once above it.")
+    units = dense_units(first)
+    expect_true(units == [100, 10] and first.count_params() == 79_510,
+                f"its Dense layers have {units} units and {first.count_params():,} parameters; the baseline "
+                "has [100, 10] and 79,510.", "start from dc.baseline_model(): only the optimizer changes.")
+    optimizer = first.optimizer
+    expect_true(isinstance(optimizer, keras.optimizers.SGD),
+                f"its optimizer is {type(optimizer).__name__}, not SGD.",
+                "keras.optimizers.SGD(learning_rate=..., momentum=..., nesterov=...): Nesterov momentum is an "
+                "option of SGD in Keras.")
+    config = optimizer.get_config()
+    rate = config.get("learning_rate")
+    expect_true(isinstance(rate, numbers.Real), "its learning rate is a schedule, not a fixed number.",
+                "pass learning_rate=0.01.")
+    expect_true(math.isclose(rate, 0.01, rel_tol=1e-5),
+                f"its learning rate is {rate:.4g}; the gentle setting uses 0.01 (ten times smaller than the "
+                "lesson's Nesterov lr=0.1).", "pass learning_rate=0.01 to SGD.")
+    expect_true(math.isclose(config.get("momentum", 0.0), 0.9, rel_tol=1e-5),
+                f"its momentum is {config.get('momentum', 0.0):.4g}; keep the lesson's 0.9.",
+                "pass momentum=0.9 to SGD (the string 'sgd' has no momentum).")
+    expect_true(bool(config.get("nesterov")), "it uses classic momentum, not Nesterov's.", "pass nesterov=True.")
+    loss = _loss_name(first)
+    expect_true(loss == "sparse_categorical_crossentropy",
+                f"its loss is {loss}; the labels are class numbers 0 to 9, so the course uses "
+                "sparse_categorical_crossentropy.", 'loss="sparse_categorical_crossentropy".')
+    scores = first.evaluate(np.zeros((8, 28, 28), dtype="float32"), np.zeros(8, dtype="int64"),
+                            verbose=0, return_dict=True)
+    expect_true("accuracy" in scores,
+                "it does not report accuracy, which dc.run_variants needs (val_accuracy).",
+                'add metrics=["accuracy"] to compile.')
+    return ("a fresh baseline with its own SGD, Nesterov momentum 0.9 and learning rate 0.01: an effective "
+            "step of about 0.01 / (1 − 0.9) = 0.1, like plain SGD lr=0.1 rather than ten times it.")
+
+
+def momentum_verdict(answer, summary) -> str:
+    reference, variant, column = "SGD lr=0.1", "Nesterov lr=0.1", "val_accuracy"
+    names = set(summary["variant"]) if "variant" in summary else set()
+    expect_true({reference, variant} <= names,
+                f"the summary you passed has no rows {reference!r} and {variant!r}.",
+                "pass summary=summary, the table of section 2.")
+    table = verdict_table(summary, reference, column).set_index("variant")
+    expected = table.loc[variant, "verdict"]
+    gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
+    given = answer.strip().lower() if isinstance(answer, str) else None
+    if given in VERDICTS and given != expected:
+        if expected == "one seed: no spread":
+            raise Wrong(f"{answer!r} needs a spread, and this run trained one seed per optimizer: its standard "
+                        "deviations are 0 because there is nothing to compare, not because the runs agree.",
+                        "with n_seeds below 2 the only honest answer is 'one seed: no spread'.")
+        if {given, expected} == {"better", "worse"}:
+            raise Wrong(f"{answer!r} has the direction reversed: the gap (Nesterov minus SGD lr=0.1) is "
+                        f"{gap:+.4f}, and for accuracy higher is better.", "a negative gap means Nesterov is lower.")
+        if given == "one seed: no spread":
+            seeds = int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min())
+            raise Wrong(f"both rows were trained with at least {seeds} seeds, so there is a spread "
+                        "to judge by.", "compute the gap and the spread, then compare them.")
+        if given == "within the spread":
+            raise Wrong(f"the gap {gap:+.4f} is larger than the spread {spread:.4f}.",
+                        "'within the spread' needs |gap| ≤ the two standard deviations added.")
+        if expected == "within the spread":
+            raise Wrong(f"the gap {gap:+.4f} is not larger than the spread {spread:.4f}, so the seeds "
+                        "cannot tell the two apart.", "compare |gap| with the two standard deviations added.")
+        against_rmsprop = verdict_table(summary, "RMSprop", column).set_index("variant")
+        if variant in against_rmsprop.index and given == against_rmsprop.loc[variant, "verdict"]:
+            raise Wrong(f"{answer!r} is Nesterov's verdict against RMSprop (section 2's table); here the "
+                        f"reference is {reference!r}.", "take both rows from the summary yourself.")
+    expect_choice(answer, expected, VERDICTS,
+                  hint="gap = Nesterov's mean minus SGD lr=0.1's mean; spread = their two standard deviations "
+                       "added; a gap beyond the spread is real, and for accuracy higher is better.")
+    if expected == "one seed: no spread":
+        return "one seed per optimizer: no spread to judge by (dc.verdict_table agrees)."
+    if expected == "within the spread":
+        return (f"gap {gap:+.4f}, spread {spread:.4f}: within the spread, the seeds cannot tell Nesterov momentum "
+                "from plain SGD at learning rate 0.1 (dc.verdict_table agrees).")
+    return (f"gap {gap:+.4f}, spread {spread:.4f}: at learning rate 0.1, Nesterov momentum is {expected} "
+            "than plain SGD (dc.verdict_table agrees).")
+
+
+CHECKS = {"02.1": weight_updates, "02.2": build_nesterov_gentle, "02.3": momentum_verdict}

@@ -1,3 +1,224 @@
-"""Lesson 04's exercises (see the lesson's last section)."""
+"""Lesson 04's exercises: the size of an L2 penalty, a dropout + L2 builder, a verdict on the lowest validation loss."""
 
-CHECKS: dict = {}
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+
+import keras
+import numpy as np
+
+from ..compare import verdict_table
+from .expect import Wrong, built_model, expect_choice, expect_compiled, expect_true
+
+VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+
+
+# 04.1 ------------------------------------------------------------------------------------------
+
+def _l2_factor(regularizer) -> float | None:
+    """The L2 factor of a kernel regularizer, None when it has no (pure) L2 part."""
+    if isinstance(regularizer, keras.regularizers.L2):
+        return float(regularizer.l2)
+    if isinstance(regularizer, keras.regularizers.L1L2) and not regularizer.l1:
+        return float(regularizer.l2)
+    return None
+
+
+def _kernels_and_biases(model) -> list[tuple[float, np.ndarray, np.ndarray | None]]:
+    """(L2 factor, kernel, bias) of every Dense layer with an L2 kernel penalty."""
+    found = []
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.Dense):
+            continue
+        factor = _l2_factor(layer.kernel_regularizer)
+        if factor is not None:
+            weights = layer.get_weights()
+            bias = weights[1].astype("float64") if layer.use_bias else None
+            found.append((factor, weights[0].astype("float64"), bias))
+    return found
+
+
+def l2_penalty(answer, model) -> str:
+    if not isinstance(model, keras.Model):
+        raise Wrong(f"the check needs the trained model as `model=`, not {type(model).__name__}.",
+                    "keep the last line as it was: dc.check(\"04.1\", l2_penalty, model=l2_model).")
+    layers = _kernels_and_biases(model)
+    expect_true(bool(layers), "the model passed as `model=` has no L2 kernel penalty to add up.",
+                "l2_model should be deep.models[(\"256-128-64 + L2(1e-4)\", seeds[0])], "
+                "the L2 model of the weight-decay section.")
+    if not isinstance(answer, numbers.Real) and hasattr(answer, "__array__") and np.size(answer) == 1:
+        answer = float(np.asarray(answer))   # a NumPy or JAX scalar, e.g. from sum(l2_model.losses)
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"the penalty should be one number, not {type(answer).__name__}.",
+                    "add the penalties of the four layers into a single float.")
+    answer = float(answer)
+    penalties = [factor * np.sum(kernel ** 2) for factor, kernel, _ in layers]
+    expected = float(sum(penalties))
+
+    def near(value: float) -> bool:
+        return math.isclose(answer, value, rel_tol=1e-4, abs_tol=1e-9)
+
+    if near(expected):
+        return (f"λ·Σw² over the {len(layers)} kernels is {expected:.4f}; it is part of every loss Keras reports "
+                "for this model, training and validation alike, which is why its loss is not compared "
+                "with the plain one's.")
+    factor = layers[0][0]
+    squares = sum(float(np.sum(kernel ** 2)) for _, kernel, _ in layers)
+    norms = sum(f * float(np.linalg.norm(kernel)) for f, kernel, _ in layers)
+    with_biases = expected + sum(f * float(np.sum(b ** 2)) for f, _, b in layers if b is not None)
+    mistakes = [
+        (squares, "that is Σw² without the factor λ.", f"multiply by the factor of L2({factor:g})."),
+        (expected / 2, "that is half the penalty: some textbooks write λ/2·Σw², Keras's L2(λ) adds λ·Σw².",
+         "drop the 1/2."),
+        (with_biases, "that includes the biases; build_l2 penalizes only the kernels (kernel_regularizer).",
+         "use layer.kernel (or get_weights()[0]) only."),
+        (norms, "that uses the length of the weights, not the sum of their squares.",
+         "square every weight, then add them up."),
+    ]
+    mistakes += [(p, f"that is the penalty of one layer only (Dense layer {i + 1} of {len(layers)}).",
+                  "add the penalties of all the Dense layers, the output layer included.")
+                 for i, p in enumerate(penalties)]
+    mistakes += [(sum(factor * float(np.mean(kernel ** 2)) for _, kernel, _ in layers),
+                  "that uses the mean of the squared weights, not their sum.", "use .sum(), not .mean().")]
+    for value, message, hint in mistakes:
+        if near(value):
+            raise Wrong(f"{answer:.6g}: {message}", hint)
+    raise Wrong(f"{answer:.6g} is not the L2 penalty of this model.",
+                "for every Dense layer: factor × (kernel ** 2).sum(), with the factor of L2(1e-4); then add the "
+                "four layers up. sum(l2_model.losses) lets you check your arithmetic.")
+
+
+# 04.2 ------------------------------------------------------------------------------------------
+
+def _describe(model) -> list[str]:
+    """Dense and Dropout layers in order, e.g. ["Dense(256)", "Dropout(0.25)", ...]."""
+    out = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            out.append(f"Dense({layer.units})")
+        elif isinstance(layer, keras.layers.Dropout):
+            out.append(f"Dropout({layer.rate:g})")
+    return out
+
+
+def _call(**kwargs) -> str:
+    return "build_dropout_l2(" + ", ".join(f"{k}={v:g}" for k, v in kwargs.items()) + ")"
+
+
+def _build(function, **kwargs) -> keras.Model:
+    call = _call(**kwargs)
+    try:
+        inspect.signature(function).bind(**kwargs)
+    except TypeError as err:
+        raise Wrong(f"{call} cannot be called: {err}.",
+                    "keep the signature def build_dropout_l2(rate=0.25, factor=1e-4):") from None
+    except ValueError:
+        pass   # no signature to inspect: just call it
+    model = function(**kwargs)
+    if not isinstance(model, keras.Model):
+        raise Wrong(f"{call} returned {type(model).__name__}, not a Keras model.",
+                    "end the function with `return model`.")
+    return model
+
+
+def _shape(model, rate: float, factor: float, call: str) -> None:
+    expected = ["Dense(256)", f"Dropout({rate:g})", "Dense(128)", f"Dropout({rate:g})", "Dense(64)", "Dense(10)"]
+    got = _describe(model)
+    if [g.split("(")[0] for g in got] == [e.split("(")[0] for e in expected] and \
+            [g for g in got if g.startswith("Dense")] == [e for e in expected if e.startswith("Dense")]:
+        expect_true(got == expected, f"{call} has the dropout rates {[g for g in got if g.startswith('Dropout')]}; "
+                                     f"expected {rate:g} for both.", "pass `rate` to both Dropout layers.")
+    expect_true(got == expected,
+                f"{call} has the layers {' → '.join(got) or 'none'}; expected {' → '.join(expected)}.",
+                "as build_dropout in section 4: Dropout after the first and after the second hidden layer, "
+                "none after the third.")
+    for layer in (layer for layer in model.layers if isinstance(layer, keras.layers.Dense)):
+        regularizer = layer.kernel_regularizer
+        got_factor = _l2_factor(regularizer)
+        expect_true(regularizer is not None, f"in {call}, the Dense({layer.units}) layer has no kernel_regularizer.",
+                    "give every Dense layer, the output too, kernel_regularizer=keras.regularizers.L2(factor).")
+        expect_true(got_factor is not None, f"in {call}, the Dense({layer.units}) layer's kernel penalty is "
+                                            f"{type(regularizer).__name__}, not L2.",
+                    "use keras.regularizers.L2(factor).")
+        expect_true(math.isclose(got_factor, factor, rel_tol=1e-6),
+                    f"in {call}, the Dense({layer.units}) layer has L2({got_factor:g}); expected L2({factor:g}).",
+                    "pass the `factor` argument: L2(factor). Note that the string \"l2\" means L2(0.01).")
+        expect_true(layer.bias_regularizer is None and layer.activity_regularizer is None,
+                    f"in {call}, the Dense({layer.units}) layer also penalizes its biases or outputs.",
+                    "only kernel_regularizer, as in build_l2.")
+
+
+def build_dropout_l2(answer) -> str:
+    expect_true(not isinstance(answer, keras.Model), "that is a model; the check wants the function that builds it.",
+                "pass build_dropout_l2 itself, without () after its name.")
+    model = built_model(answer, "build_dropout_l2")
+    _shape(model, 0.25, 1e-4, "build_dropout_l2()")
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    activations = [layer.activation.__name__ for layer in dense]
+    expect_true(activations == ["relu", "relu", "relu", "softmax"],
+                f"the activations are {activations}; expected relu for the hidden layers and softmax for the output.")
+    expect_true(tuple(model.input_shape) == (None, 28, 28) and model.count_params() == 242_762,
+                f"it takes inputs of shape {model.input_shape} and has {model.count_params():,} parameters, "
+                "not 242,762 (dropout and penalties add none).",
+                "start with keras.Input(shape=(28, 28)) and keras.layers.Flatten().")
+    expect_compiled(model)
+    expect_true(isinstance(model.optimizer, keras.optimizers.Adam),
+                f"it is compiled with {type(model.optimizer).__name__}, not Adam.",
+                "compile it with compile_adam(model).")
+    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    expect_true(math.isclose(rate, 1e-3, rel_tol=1e-4), f"Adam's learning rate is {rate:g}, not 1e-3 (LEARNING_RATE).",
+                "compile_adam(model) uses LEARNING_RATE.")
+    loss = model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", type(model.loss).__name__)
+    expect_true("sparse_categorical_crossentropy" in str(loss).lower().replace(" ", "_"),
+                f"the loss is {loss}, not sparse_categorical_crossentropy.", "compile it with compile_adam(model).")
+    other = _build(answer, rate=0.4, factor=1e-3)
+    _shape(other, 0.4, 1e-3, _call(rate=0.4, factor=1e-3))
+    again = _build(answer)
+    shared = [layer.name for layer in model.layers if any(layer is mine for mine in again.layers)]
+    expect_true(not shared, f"two calls return models that share the layer objects {shared}, weights included.",
+                "create every layer inside the function, as section 1 explains, so each call gives a fresh model.")
+    return ("256 → Dropout(0.25) → 128 → Dropout(0.25) → 64 → 10 with L2(1e-4) on every kernel, Adam 1e-3, "
+            "242,762 parameters; the arguments work and every call builds fresh layers.")
+
+
+# 04.3 ------------------------------------------------------------------------------------------
+
+def dropout_loss_verdict(answer, summary) -> str:
+    reference, variant = "100-300", "100-Dropout(0.3)-300"
+    names = set(getattr(summary, "variant", []))
+    expect_true({reference, variant} <= names, "the check needs section 3's sweep_summary as `summary=`.",
+                "keep the last line as it was: dc.check(\"04.3\", dropout_vs_none, summary=sweep_summary).")
+    table = verdict_table(summary, reference, "min_val_loss").set_index("variant")
+    expected = table.loc[variant, "verdict"]
+    gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
+    given = answer.strip().lower() if isinstance(answer, str) else None
+    rows = summary.set_index("variant")
+    if given in VERDICTS and given != expected:
+        if expected == "one seed: no spread":
+            raise Wrong(f"{answer!r}: this run trained {int(rows['n_seeds'].min())} seed per variant, so the spread "
+                        "is unknown and no gap can be called real.", "look at the n_seeds column first.")
+        if given == "one seed: no spread":
+            raise Wrong(f"{answer!r}: both variants ran {int(rows.loc[variant, 'n_seeds'])} seeds, "
+                        "so there is a spread.",
+                        "add the two min_val_loss_std values and compare the gap with that.")
+        if expected == "within the spread":
+            raise Wrong(f"{answer!r}: the gap is {gap:+.4f}, but the two standard deviations add up to {spread:.4f}.",
+                        "a gap no larger than the spread is not called better or worse.")
+        if given == "within the spread":
+            raise Wrong(f"{answer!r}: the gap is {gap:+.4f}, larger than the spread {spread:.4f}.",
+                        "when |gap| is larger than the spread, its sign decides.")
+        raise Wrong(f"{answer!r} has the direction the wrong way round: the gap is {gap:+.4f}.",
+                    "this is a loss: lower is better, so a positive gap (dropout minus none) is worse.")
+    expect_choice(answer, expected, VERDICTS,
+                  hint="gap = dropout's mean minus 100-300's mean; spread = the two standard deviations added.")
+    if expected == "one seed: no spread":
+        return ("one seed per variant: the spread is unknown, so no gap can be called real (dc.verdict_table agrees). "
+                "With n_seeds of 2 or more there is a spread to judge the gap against.")
+    accuracy = verdict_table(summary, reference).set_index("variant").loc[variant, "verdict"]
+    return (f"on the lowest validation loss, Dropout(0.3) is {expected!r} (gap {gap:+.4f}, spread {spread:.4f}; "
+            f"dc.verdict_table agrees); on the final validation accuracy, section 3 said {accuracy!r}.")
+
+
+CHECKS = {"04.1": l2_penalty, "04.2": build_dropout_l2, "04.3": dropout_loss_verdict}

@@ -1,3 +1,179 @@
-"""Lesson 05's exercises (see the lesson's last section)."""
+"""Lesson 05's exercises: the memory of BN's moving averages, a He + BN builder, BN's speed on top of He."""
 
-CHECKS: dict = {}
+from __future__ import annotations
+
+import math
+import numbers
+
+import keras
+
+from ..compare import verdict_table
+from .expect import Wrong, built_model, dense_units, expect_choice, expect_compiled, expect_true
+
+VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+
+
+# 05.1 ------------------------------------------------------------------------------------------
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-12)
+
+
+def moving_memory(answer, data, batch_size, bn_layer) -> str:
+    n_images = len(data.x_train)
+    momentum = float(bn_layer.momentum)
+    steps = math.ceil(n_images / batch_size)
+    expected = momentum ** steps
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"the weight should be a number, not {type(answer).__name__} {answer!r}.",
+                    "momentum ** steps_per_epoch, both computed from the lesson's variables.")
+    answer = float(answer)
+    if _close(answer, expected):
+        trust = ("the moving statistics are mostly data by now" if expected < 0.1 else
+                 "the moving statistics are still mostly their starting values, so inference mode "
+                 "normalizes with the wrong numbers")
+        return (f"{n_images:,} images in batches of {batch_size} make {steps} steps; "
+                f"{momentum:g} ** {steps} = {expected:.3g}: {trust}.")
+    if abs(answer) < 1e-9:
+        raise Wrong(f"{answer!r} is practically 0, but the starting value still weighs {momentum:g} raised to the "
+                    "number of steps.", "multiply by m (not 1 − m) once per batch (not per image): "
+                    "bn_layer.momentum ** steps_per_epoch.")
+    # the likely slips, each with its own message
+    slips = [
+        (1 - expected, "that is the weight of the batches, 1 − m^steps; the question asks how much the "
+                       "starting value still weighs: m^steps."),
+        (momentum ** (n_images / batch_size), "the steps are not a whole number: the last, smaller batch "
+                                              "is one more step, so round the division up (np.ceil)."),
+        (momentum ** (n_images // batch_size), "you rounded the steps down: the last, smaller batch is "
+                                               "one more step, so round the division up (np.ceil)."),
+        ((1 - momentum) ** steps, "each step multiplies the old value by m, the momentum, not by 1 − m."),
+        (momentum ** n_images, "the moving averages are updated once per batch, not once per image: "
+                               "divide the images by batch_size."),
+        (float(steps), "that is the number of steps; the weight is the momentum raised to that power."),
+        (momentum, "the moving averages are updated after every batch, not once per epoch."),
+    ]
+    for value, message in slips:
+        if _close(answer, value):
+            raise Wrong(message)
+    raise Wrong(f"{answer!r} is not the weight the starting value keeps after the first epoch.",
+                "steps = ceil(len(data.x_train) / batch_size); weight = bn_layer.momentum ** steps.")
+
+
+# 05.2 ------------------------------------------------------------------------------------------
+
+HIDDEN_UNITS = (256, 128, 64)
+EXPECTED_LAYERS = ["Flatten", *[token for units in HIDDEN_UNITS for token in (f"Dense {units}", "BN", "ReLU")],
+                   "Dense 10 softmax"]
+
+
+def _is_relu(layer) -> bool:
+    if isinstance(layer, keras.layers.ReLU):
+        return True
+    return isinstance(layer, keras.layers.Activation) and getattr(layer.activation, "__name__", "") == "relu"
+
+
+def _token(layer) -> str | None:
+    """A short name for one layer; None for the input layer (not a step of the network)."""
+    if isinstance(layer, keras.layers.InputLayer):
+        return None
+    if isinstance(layer, keras.layers.Dense):
+        activation = layer.activation.__name__
+        return f"Dense {layer.units}" + ("" if activation == "linear" else f" {activation}")
+    if isinstance(layer, keras.layers.BatchNormalization):
+        return "BN"
+    if _is_relu(layer):
+        return "ReLU"
+    return type(layer).__name__
+
+
+def _loss_name(loss) -> str:
+    if isinstance(loss, str):
+        return loss
+    fn = getattr(loss, "fn", None)   # a keras.losses.* object wraps its function
+    if fn is not None:
+        return getattr(fn, "__name__", "")
+    return getattr(loss, "__name__", getattr(loss, "name", type(loss).__name__))
+
+
+def build_he_bn(answer) -> str:
+    model = built_model(answer, "build_he_bn")
+    try:
+        shape = tuple(model.inputs[0].shape)
+    except (AttributeError, IndexError, ValueError):
+        shape = None
+    expect_true(shape == (None, 28, 28), f"the model's input shape is {shape}, not (None, 28, 28).",
+                "start with keras.Input(shape=(28, 28)) and a Flatten layer.")
+    units = dense_units(model)
+    expect_true(units == [*HIDDEN_UNITS, 10], f"its Dense layers have {units} units; expected "
+                f"{[*HIDDEN_UNITS, 10]}.", "three hidden Dense layers of 256, 128 and 64 units, then Dense(10).")
+    hidden = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)][:-1]
+    for layer in hidden:
+        expect_true(layer.activation.__name__ == "linear",
+                    f"hidden layer {layer.name} applies {layer.activation.__name__} itself, so its BN would come "
+                    "after the activation.", "leave the Dense without activation and put the ReLU after the BN: "
+                    "Dense → BatchNormalization → ReLU.")
+        expect_true(not layer.use_bias, f"hidden layer {layer.name} has a bias.",
+                    "use_bias=False: BN subtracts the batch mean anyway, and its β does the bias's job.")
+        initializer = type(layer.kernel_initializer).__name__
+        expect_true(initializer in ("HeUniform", "HeNormal"),
+                    f"hidden layer {layer.name} starts from {initializer}, not He.",
+                    'kernel_initializer="he_uniform" in every hidden Dense.')
+    tokens = [token for token in map(_token, model.layers) if token is not None]
+    expect_true(tokens == EXPECTED_LAYERS, f"its layers are {' → '.join(tokens)}; expected "
+                f"{' → '.join(EXPECTED_LAYERS)}.", "BN before the activation: Dense → BatchNormalization → "
+                "ReLU for each hidden layer, softmax only on the output.")
+    momenta = [float(layer.momentum) for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization)]
+    expect_true(all(math.isclose(m, 0.9) for m in momenta), f"its BN layers use momentum {momenta}, not 0.9.",
+                "keras.layers.BatchNormalization(momentum=0.9); the Keras default is 0.99.")
+    expect_compiled(model)
+    optimizer = model.optimizer
+    expect_true(isinstance(optimizer, keras.optimizers.SGD), f"it is compiled with {type(optimizer).__name__}, "
+                "not SGD.", "optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), as in deep_mlp.")
+    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    expect_true(math.isclose(rate, 0.01, rel_tol=1e-5) and math.isclose(float(optimizer.momentum), 0.9),
+                f"its SGD has learning_rate={rate:g} and momentum={float(optimizer.momentum):g}.",
+                "keras.optimizers.SGD(learning_rate=0.01, momentum=0.9); the string \"sgd\" has no momentum.")
+    loss = _loss_name(model.loss)
+    expect_true(loss == "sparse_categorical_crossentropy", f"its loss is {loss}.",
+                'loss="sparse_categorical_crossentropy": the labels are class numbers 0 to 9.')
+    trainable = sum(int(math.prod(w.shape)) for w in model.trainable_weights)
+    frozen = sum(int(math.prod(w.shape)) for w in model.non_trainable_weights)
+    return (f"Dense → BN → ReLU three times, He, BN momentum 0.9: {trainable:,} trainable parameters and "
+            f"{frozen:,} non-trainable ones (the moving means and variances, 2 × (256 + 128 + 64)).")
+
+
+# 05.3 ------------------------------------------------------------------------------------------
+
+def he_bn_speed(answer, summary) -> str:
+    names = set(summary["variant"])
+    missing = [name for name in ("He", "He + BN") if name not in names]
+    if missing:
+        raise Wrong(f"the summary you passed has no {' or '.join(repr(m) for m in missing)} row.",
+                    "run section 6 and 7 first and pass summary=summary.")
+    column = "val_accuracy_epoch_1"
+    rows = summary[summary["variant"].isin(["He", "He + BN"])]
+    expected = verdict_table(rows, "He", column).set_index("variant").loc["He + BN", "verdict"]
+    given = answer.strip().lower() if isinstance(answer, str) else None
+    if given in VERDICTS and given != expected:
+        final = verdict_table(rows, "He", "val_accuracy").set_index("variant").loc["He + BN", "verdict"]
+        if expected == "one seed: no spread":
+            raise Wrong(f"{answer!r}: this run trained one seed per variant, so there is no spread to compare "
+                        "the gap with.", 'answer "one seed: no spread"; the full profile trains three seeds.')
+        if {given, expected} == {"better", "worse"}:
+            raise Wrong(f"{answer!r} has the direction the wrong way round.",
+                        "a higher accuracy is better: a positive gap (He + BN minus He) means BN is ahead.")
+        if given == final:
+            raise Wrong(f"{answer!r} is the verdict on the final accuracy (val_accuracy); the question is "
+                        "about speed, the accuracy after the first epoch.",
+                        "use the val_accuracy_epoch_1_mean and val_accuracy_epoch_1_std columns.")
+    expect_choice(answer, expected, VERDICTS,
+                  hint="gap = mean of He + BN minus mean of He; spread = the two standard deviations added; "
+                       "the gap is real only when it is larger than the spread.")
+    row = verdict_table(rows, "He", column).iloc[0]
+    if expected == "one seed: no spread":
+        return "one seed per variant: the gap cannot be judged without a spread (the full profile has three)."
+    return (f"gap {row['vs He']:+.4f} against a spread of {row['spread']:.4f}: after one epoch He + BN is "
+            f"{expected} (dc.verdict_table agrees).")
+
+
+CHECKS = {"05.1": moving_memory, "05.2": build_he_bn, "05.3": he_bn_speed}

@@ -10,6 +10,8 @@ data, a folder that is not a run), said on stderr, with nothing run; 130 interru
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -49,7 +51,7 @@ def new_run_state(args: argparse.Namespace, status: str, backend: str | None) ->
     params = plan.plan_parameters(book, lesson_ids, args.profile, overrides, folder)  # before any kernel
     runner.new_run_folder(folder, args.force)
     state = runner.RunState(folder=folder, profile=args.profile, book=str(book.root / "book.yml"), backend=backend,
-                     overrides=overrides, status=status)
+                            overrides=overrides, status=status, tensorboard=getattr(args, "tensorboard", False))
     state.lessons = {lesson_id: runner.LessonState(params=params[lesson_id]) for lesson_id in lesson_ids}
     state.save()
     return book, state
@@ -154,6 +156,49 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Run students' copies of a lesson headless and write which exercises each one passes."""
+    from .grade import grade_folder
+
+    book = load_book(args.book)
+    overrides = plan.parse_overrides(args.param)
+    out = Path(args.out) if args.out else Path(args.folder) / "graded"
+    table = grade_folder(book, Path(args.folder), out, args.lesson, args.profile, overrides, args.backend,
+                         args.timeout)
+    print(table.to_string(index=False))
+    print(f"\nWrote {out / 'grades.csv'}, {out / 'grades.md'} and the executed copies in {out / 'notebooks'}.")
+    return 0
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    """Lesson 08's random search over a chief and workers (Keras Tuner's distributed mode)."""
+    import json
+    import time
+
+    from . import tune
+
+    if args.settings_json:  # a process started by --workers: the launcher already planned everything
+        settings = json.loads(args.settings_json)
+    else:
+        settings = tune.search_settings(load_book(args.book), args.profile, plan.parse_overrides(args.param))
+    out = Path(args.out or f"runs/{time.strftime('%Y%m%d-%H%M%S')}-tune")
+    if args.role == "chief":
+        return tune.run_chief(settings, tune.parse_oracle(args.oracle or f"{tune.LOCALHOST}:8000"), out)
+    if args.role == "worker":
+        if not args.oracle:
+            raise tune.TuneError("A worker needs the chief's address: --oracle HOST:PORT.")
+        worker_id = args.worker_id or f"worker-{socket.gethostname()}-{os.getpid()}"
+        return tune.run_worker(settings, tune.parse_oracle(args.oracle), out, worker_id, args.connect_timeout)
+    print(f"tune: {settings['max_trials']} trial(s) x {settings['search_epochs']} epoch(s) on "
+          f"{settings['search_n_train']} images, a chief and {args.workers} worker(s) on this machine; into {out}")
+    record = tune.run_local(settings, args.workers, out)
+    for trial in record["trials"]:
+        print(f"  trial {trial['trial']}: {trial['status']:<9} val_accuracy {trial['score'] or float('nan'):.4f}"
+              f"  {trial['worker'] or '-':>8}  {trial['seconds'] or 0:5.1f} s  attempts {trial['attempts']}")
+    print(f"{record['status']} in {record['launcher']['wall_seconds']:.0f} s; wrote {out / 'tuning.json'}")
+    return 0 if record["status"] == "done" else 1
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Time the course's models on each installed Keras backend, side by side."""
     from . import bench
@@ -201,6 +246,7 @@ RUN_EXAMPLES = """\
   dnncourse run --profile full 03 --backend tensorflow
   dnncourse run --profile full --params-file my.yml --jobs 2 --out runs/mine
   dnncourse run --resume runs/20260101-120000-full   # re-run what did not finish
+  dnncourse run --profile full --tensorboard     # then: tensorboard --logdir RUN/tensorboard
 
 Writes runs/<timestamp>-<profile>/ (or --out): run.json (status), run.log, notebooks/,
 logs/, results/ and report.md/.csv/.png. Exit status: 0 all lessons done, 1 a lesson
@@ -236,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_positive_int, default=1,
                    help="lessons run at the same time; each kernel gets cores/jobs threads (default: 1)")
     p.add_argument("--timeout", type=_positive_int, default=1800, help="seconds one cell may take (default: 1800)")
+    p.add_argument("--tensorboard", action="store_true",
+                   help="log every comparison's runs for TensorBoard into RUN/tensorboard/<lesson>/<variant>/seed-N")
 
     p = _subparser(sub, "prepare", cmd_prepare, "write lessons with a profile's parameters, unexecuted",
                    PREPARE_EXAMPLES)
@@ -273,6 +321,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_folder", metavar="RUN_FOLDER")
     p.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids or numbers (default: all)")
     p.add_argument("--book", help="path of book.yml (default: found from the current folder)")
+
+    p = _subparser(sub, "grade", cmd_grade, "run students' copies of a lesson and tabulate their exercises",
+                   "  dnncourse grade submissions/lesson01/              # smoke profile, lesson found from the checks\n"
+                   "  dnncourse grade submissions/ --lesson 04 --out grades/04 -p n_train=1000\n\n"
+                   "Executes every *.ipynb in FOLDER headless (papermill) and writes OUT/grades.csv and\n"
+                   "OUT/grades.md: per student, whether the notebook ran and each exercise's status\n"
+                   "(correct, wrong, unanswered, not reached). A notebook that fails is reported, not fatal.")
+    p.add_argument("folder", metavar="FOLDER", help="folder of the students' copies of one lesson")
+    p.add_argument("--lesson", help="lesson id or number (default: found from the notebooks' dc.check calls)")
+    p.add_argument("--profile", default="smoke", help="parameter profile from book.yml (default: smoke)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter (value read as YAML)")
+    p.add_argument("--out", help="where to write the grades (default: FOLDER/graded)")
+    p.add_argument("--timeout", type=_positive_int, default=600, help="seconds one cell may take (default: 600)")
+    p.add_argument("--book", help="path of book.yml (default: found from the current folder)")
+    _add_backend_argument(p, "the kernels")
+
+    p = _subparser(sub, "tune", cmd_tune, "lesson 08's search with a chief and workers (Keras Tuner)",
+                   "  dnncourse tune --workers 2 --profile smoke          # chief + 2 workers on this machine\n"
+                   "  dnncourse tune --workers 1 --profile full --out runs/tune-1\n"
+                   "  # several machines: the chief first, then one worker per machine\n"
+                   "  dnncourse tune --role chief --oracle 10.0.0.5:8000 --profile full --out runs/tune\n"
+                   "  dnncourse tune --role worker --oracle 10.0.0.5:8000 --worker-id lab3 --profile full\n\n"
+                   "Writes OUT/tuning.json: every trial's hyperparameters, score, worker, seconds and\n"
+                   "attempts, and the best configuration. SECURITY: the chief's gRPC port has no\n"
+                   "authentication. It binds to 127.0.0.1 unless --oracle names another address; only\n"
+                   "name one that trusted machines alone can reach (a lab network, a VPN, an SSH tunnel).")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--workers", type=_positive_int, default=2,
+                      help="start a chief and N workers on this machine, each pinned to its share of the cores")
+    mode.add_argument("--role", choices=("chief", "worker"), help="run one process of a search over machines")
+    p.add_argument("--oracle", metavar="HOST:PORT",
+                   help="the chief's address (chief default: 127.0.0.1:8000; trusted networks only)")
+    p.add_argument("--worker-id", help="a worker's name; restart a dead worker with the same name to re-run its trial")
+    p.add_argument("--connect-timeout", type=float, default=30.0, help="seconds a worker waits for the chief")
+    p.add_argument("--profile", default="smoke", help="lesson 08's parameter profile from book.yml (default: smoke)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one of lesson 08's search parameters (max_trials, search_epochs, ...)")
+    p.add_argument("--out", help="folder for tuning.json and the trials (default: runs/<timestamp>-tune)")
+    p.add_argument("--book", help="path of book.yml (default: found from the current folder)")
+    p.add_argument("--settings-json", help=argparse.SUPPRESS)
 
     p = _subparser(sub, "bench", cmd_bench, "time the course's models on each Keras backend",
                    "  dnncourse bench                 # every model on every installed backend\n"

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..compare import TENSORBOARD_ENV
 from .course import Book, Lesson
 from .environment import kernel_env
 
@@ -71,6 +72,7 @@ class RunState:
     book: str
     backend: str | None = None  # the Keras backend of every kernel (None: prepared, not run yet)
     overrides: dict = field(default_factory=dict)
+    tensorboard: bool = False  # every lesson's comparisons log to RUN/tensorboard/<lesson>/
     status: str = "running"  # prepared, running, done, failed, interrupted
     created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     lessons: dict[str, LessonState] = field(default_factory=dict)
@@ -151,7 +153,12 @@ def kernel_environment(jobs: int, backend: str, folder: Path) -> dict[str, str]:
             **{name: share for name in THREAD_VARS}}
 
 
-def write_run_kernel(folder: Path, env: dict[str, str]) -> Path:
+def lesson_kernel(state: "RunState", lesson_id: str) -> str:
+    """The kernel spec a lesson runs with: the run's own, or with --tensorboard one per lesson."""
+    return f"{RUN_KERNEL}-{lesson_id}" if state.tensorboard else RUN_KERNEL
+
+
+def write_run_kernel(folder: Path, env: dict[str, str], name: str = RUN_KERNEL) -> Path:
     """Write the kernel spec of this run's kernels into the run folder; return its ``jupyter`` folder.
 
     This Python, with ``env`` as the spec's ``env``. The runner finds it through
@@ -161,7 +168,7 @@ def write_run_kernel(folder: Path, env: dict[str, str]) -> Path:
     """
     from ipykernel.kernelspec import write_kernel_spec
 
-    spec = folder / "jupyter" / "kernels" / RUN_KERNEL
+    spec = folder / "jupyter" / "kernels" / name
     shutil.rmtree(spec, ignore_errors=True)  # a resumed run may use other settings
     write_kernel_spec(spec, overrides={"env": env, "display_name": f"dnncourse run ({env['KERAS_BACKEND']})"})
     return folder / "jupyter"
@@ -237,7 +244,7 @@ def run_lesson(lesson: Lesson, state: RunState, timeout: int, position: int | No
     try:
         with open(folder / "logs" / f"{lesson.id}.log", "w") as kernel_log:
             papermill.execute_notebook(
-                str(lesson.path), str(notebook), parameters=record.params, kernel_name=RUN_KERNEL,
+                str(lesson.path), str(notebook), parameters=record.params, kernel_name=lesson_kernel(state, lesson.id),
                 # the kernel's working folder; papermill's own cwd= would chdir the whole process
                 resources={"metadata": {"path": str(workdir)}},
                 progress_bar={"desc": lesson.id, "position": position, "leave": True, "disable": None},
@@ -338,7 +345,12 @@ def run_all(book: Book, state: RunState, lesson_ids: list[str], jobs: int = 1,
     lessons = [book.lesson(i) for i in lesson_ids]
     state.status = "running"
     state.save()
-    jupyter = write_run_kernel(state.folder, kernel_environment(jobs, state.backend, state.folder))
+    env = kernel_environment(jobs, state.backend, state.folder)
+    jupyter = write_run_kernel(state.folder, env)
+    if state.tensorboard:  # the same kernel, plus the folder its comparisons log to
+        for lesson in lessons:
+            write_run_kernel(state.folder, {**env, TENSORBOARD_ENV: str(state.folder / "tensorboard" / lesson.id)},
+                             name=lesson_kernel(state, lesson.id))
     search_path = os.pathsep.join(filter(None, [str(jupyter), os.environ.get("JUPYTER_PATH")]))
     log.info(f"Running {len(lessons)} lesson(s), profile {state.profile!r}, Keras backend {state.backend}, "
              f"{jobs} at a time, into {state.folder}")

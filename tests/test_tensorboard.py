@@ -1,0 +1,71 @@
+"""TensorBoard logs: written by run_variants when asked, by lesson 07, and by dnncourse run --tensorboard;
+read back with TensorBoard's own event reader."""
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import dnncourse as dc
+from dnncourse.compare import TENSORBOARD_ENV
+from dnncourse.tools.cli import main
+
+
+def scalars(folder: Path) -> dict[str, list[float]]:
+    """Every scalar TensorBoard finds in one run folder (Keras writes them as tensor summaries)."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.util.tensor_util import make_ndarray
+
+    events = EventAccumulator(str(folder), size_guidance={"tensors": 0, "scalars": 0})
+    events.Reload()
+    found = {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+    for tag in events.Tags()["tensors"]:
+        values = [make_ndarray(e.tensor_proto) for e in events.Tensors(tag)]
+        if all(v.dtype.kind == "f" and v.size == 1 for v in values):  # skip the model's config (text)
+            found[tag] = [float(v) for v in values]
+    return found
+
+
+def tiny_model():
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(8, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def test_run_variants_logs_each_run_when_asked(tiny_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("DNNCOURSE_HEADLESS", "1")
+    monkeypatch.setenv(TENSORBOARD_ENV, str(tmp_path))
+    comparison = dc.run_variants({"a/b": tiny_model}, tiny_data, seeds=[0, 1], epochs=3, batch_size=50)
+    for seed in (0, 1):
+        train = scalars(tmp_path / "a-b" / f"seed-{seed}" / "train")
+        validation = scalars(tmp_path / "a-b" / f"seed-{seed}" / "validation")
+        np.testing.assert_allclose(train["epoch_loss"], comparison.histories[("a/b", seed)]["loss"], rtol=1e-5)
+        np.testing.assert_allclose(validation["epoch_accuracy"],
+                                   comparison.histories[("a/b", seed)]["val_accuracy"], rtol=1e-5)
+
+
+def test_nothing_is_logged_unless_asked(tiny_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("DNNCOURSE_HEADLESS", "1")
+    monkeypatch.delenv(TENSORBOARD_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    dc.run_variants({"a": tiny_model}, tiny_data, seeds=[0], epochs=1, batch_size=50)
+    assert not list(tmp_path.rglob("events.out.tfevents*"))
+
+
+def test_dnncourse_run_tensorboard_and_lesson_07_write_readable_logs(tmp_path):
+    try:
+        dc.load_data(n_train=100)
+    except dc.DataError as err:
+        pytest.skip(f"Fashion-MNIST is not available here: {str(err).splitlines()[0]}")
+    run = tmp_path / "run"
+    assert main(["run", "07", "--profile", "smoke", "--tensorboard", "--out", str(run), "-p", "n_train=500"]) == 0
+    assert json.loads((run / "run.json").read_text())["tensorboard"] is True
+    logs = run / "tensorboard"
+    one_run = scalars(logs / "07 one run, seed 0" / "validation")  # the lesson's own TensorBoard callback
+    assert len(one_run["epoch_loss"]) >= 1 and "epoch_accuracy" in one_run
+    lesson_runs = sorted(p.parent.relative_to(logs) for p in (logs / "07_early_stopping").rglob("train"))
+    assert Path("07_early_stopping/fixed 2 epochs/seed-0") in lesson_runs, lesson_runs
+    assert len(scalars(logs / "07_early_stopping" / "fixed 2 epochs" / "seed-0" / "train")["epoch_loss"]) == 2
