@@ -211,14 +211,20 @@ def wait_for_new_image(cell, before: str, timeout: float = 20) -> str:
     pytest.fail("the output under the control did not change when its value changed")
 
 
-def test_lesson_01_like_a_student(lab, browser):
+def run_like_a_student(lab, browser, name: str):
+    """Open a lesson, type small parameters, run all cells, save; check errors, plots and tables."""
     url, token, folder = lab
-    page = open_lesson(browser, url, token, "01_baseline")
-    set_small_parameters(page, SMALL["01_baseline"])
+    page = open_lesson(browser, url, token, name)
+    set_small_parameters(page, SMALL[name])
     run_all_and_wait(page)
-    nb = saved_notebook(page, folder, "01_baseline")
+    nb = saved_notebook(page, folder, name)
     check_no_errors_and_plots(nb, page)
     check_tables_fit(page)
+    return page, nb
+
+
+def test_lesson_01_like_a_student(lab, browser):
+    page, nb = run_like_a_student(lab, browser, "01_baseline")
 
     live = [c for c in nb.cells if c.cell_type == "code" and "dc.run_variants(" in c.source]
     assert live and all(any("image/png" in o.get("data", {}) for o in c.outputs) for c in live), \
@@ -241,13 +247,7 @@ def test_lesson_01_like_a_student(lab, browser):
 
 
 def test_lesson_06_control_redraws_its_curves(lab, browser):
-    url, token, folder = lab
-    page = open_lesson(browser, url, token, "06_lr_decay")
-    set_small_parameters(page, SMALL["06_lr_decay"])
-    run_all_and_wait(page)
-    nb = saved_notebook(page, folder, "06_lr_decay")
-    check_no_errors_and_plots(nb, page)
-    check_tables_fit(page)
+    page, _ = run_like_a_student(lab, browser, "06_lr_decay")
 
     cell, panel = explore_panel(page, "def draw_schedules")
     before = image_of(cell)

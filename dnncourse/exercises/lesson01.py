@@ -5,9 +5,7 @@ from __future__ import annotations
 import keras
 
 from ..compare import verdict_table
-from .expect import built_model, dense_units, expect_choice, expect_compiled, expect_number, expect_true
-
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+from .expect import built_model, dense_units, expect_compiled, expect_number, expect_true, expect_verdict
 
 
 def wide_parameters(answer) -> str:
@@ -35,11 +33,11 @@ def build_wide(answer) -> str:
 
 
 def replay_verdict(answer, summary) -> str:
-    expected = verdict_table(summary, "baseline", "min_val_loss").set_index("variant").loc[
-        "one order replayed", "verdict"]
-    expect_choice(answer, expected, VERDICTS,
-                  hint="take the gap between the two mean lowest validation losses and compare it with the "
-                       "two standard deviations added; lower loss is better. With one seed there is no spread.")
+    reference, variant = "baseline", "one order replayed"
+    row = verdict_table(summary, reference, "min_val_loss").set_index("variant").loc[variant]
+    expected = expect_verdict(answer, row["verdict"], row[f"vs {reference}"], row["spread"],
+                              n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
+                              lower_is_better=True, gap_means="replayed mean minus baseline mean")
     return f"on the lowest validation loss, the replayed order is {expected} (dc.verdict_table agrees)."
 
 

@@ -9,10 +9,8 @@ import keras
 import numpy as np
 
 from ..compare import verdict_table
-from .expect import (Wrong, built_model, dense_units, expect_choice, expect_compiled, expect_number,
-                     expect_true)
-
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_number, expect_true,
+                     expect_verdict)
 
 
 def weight_updates(answer, data, epochs, batch_size, model=None) -> str:
@@ -107,32 +105,14 @@ def momentum_verdict(answer, summary) -> str:
     table = verdict_table(summary, reference, column).set_index("variant")
     expected = table.loc[variant, "verdict"]
     gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given in VERDICTS and given != expected:
-        if expected == "one seed: no spread":
-            raise Wrong(f"{answer!r} needs a spread, and this run trained one seed per optimizer: its standard "
-                        "deviations are 0 because there is nothing to compare, not because the runs agree.",
-                        "with n_seeds below 2 the only honest answer is 'one seed: no spread'.")
-        if {given, expected} == {"better", "worse"}:
-            raise Wrong(f"{answer!r} has the direction reversed: the gap (Nesterov minus SGD lr=0.1) is "
-                        f"{gap:+.4f}, and for accuracy higher is better.", "a negative gap means Nesterov is lower.")
-        if given == "one seed: no spread":
-            seeds = int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min())
-            raise Wrong(f"both rows were trained with at least {seeds} seeds, so there is a spread "
-                        "to judge by.", "compute the gap and the spread, then compare them.")
-        if given == "within the spread":
-            raise Wrong(f"the gap {gap:+.4f} is larger than the spread {spread:.4f}.",
-                        "'within the spread' needs |gap| ≤ the two standard deviations added.")
-        if expected == "within the spread":
-            raise Wrong(f"the gap {gap:+.4f} is not larger than the spread {spread:.4f}, so the seeds "
-                        "cannot tell the two apart.", "compare |gap| with the two standard deviations added.")
-        against_rmsprop = verdict_table(summary, "RMSprop", column).set_index("variant")
-        if variant in against_rmsprop.index and given == against_rmsprop.loc[variant, "verdict"]:
-            raise Wrong(f"{answer!r} is Nesterov's verdict against RMSprop (section 2's table); here the "
-                        f"reference is {reference!r}.", "take both rows from the summary yourself.")
-    expect_choice(answer, expected, VERDICTS,
-                  hint="gap = Nesterov's mean minus SGD lr=0.1's mean; spread = their two standard deviations "
-                       "added; a gap beyond the spread is real, and for accuracy higher is better.")
+    mixups = []
+    if "RMSprop" in names:   # section 2's table judges Nesterov against RMSprop
+        against_rmsprop = verdict_table(summary, "RMSprop", column).set_index("variant").loc[variant, "verdict"]
+        mixups.append((against_rmsprop, f"{answer!r} is Nesterov's verdict against RMSprop (section 2's table); "
+                       f"here the reference is {reference!r}.", "take both rows from the summary yourself."))
+    expect_verdict(answer, expected, gap, spread, lower_is_better=False, gap_means="Nesterov minus SGD lr=0.1",
+                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
+                   mixups=mixups)
     if expected == "one seed: no spread":
         return "one seed per optimizer: no spread to judge by (dc.verdict_table agrees)."
     if expected == "within the spread":

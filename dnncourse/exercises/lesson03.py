@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..compare import verdict_table
-from .expect import Wrong, built_model, dense_units, expect_choice, expect_compiled, expect_true
+from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
 
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
 DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam"
 SGD_DEFAULT_RATE, SCALED_RATE = 0.01, 0.04
 
@@ -134,27 +133,8 @@ def deep_train_loss_verdict(answer, table) -> str:
                 "pass table=same_budget.table: there the smaller models are cut to the deep network's budget.")
     row = verdict_table(_train_loss_summary(runs), REFERENCE, column="train_loss").set_index("variant").loc[DEEP]
     expected, gap, spread = row["verdict"], float(row[f"vs {REFERENCE}"]), float(row["spread"])
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given in VERDICTS and given != expected:
-        seeds = runs.groupby("variant")["seed"].count()
-        if expected == "one seed: no spread":
-            raise Wrong(f"the deep network ran with {seeds[DEEP]} seed(s) and the 300→100 model with "
-                        f"{seeds[REFERENCE]}: with a single run there is no standard deviation, so no spread to "
-                        "judge a gap against.", "look at the count column before the gap.")
-        if given == "one seed: no spread":
-            raise Wrong(f"both sides have at least two seeds ({seeds[DEEP]} and {seeds[REFERENCE]}), so the spread "
-                        "is known.", "add the two standard deviations and compare the gap with that sum.")
-        if expected == "within the spread":
-            raise Wrong(f"{answer!r} needs a gap larger than the spread.",
-                        "compare the size of the gap, abs(gap), with the two standard deviations added.")
-        if given == "within the spread":
-            raise Wrong(f"{answer!r} is not what the numbers say.",
-                        "the spread is the two standard deviations added (not averaged, not the std of all runs); "
-                        "compare abs(gap) with it again.")
-        raise Wrong(f"{answer!r} has the direction the wrong way round.",
-                    "gap = deep mean minus 300→100 mean; for a loss, lower is better, so a negative gap is 'better'.")
-    expect_choice(answer, expected, VERDICTS,
-                  hint="gap = deep mean minus 300→100 mean; spread = the two standard deviations added.")
+    expect_verdict(answer, expected, gap, spread, n_seeds=int(runs.groupby("variant")["seed"].count().min()),
+                   lower_is_better=True, gap_means="deep mean minus 300→100 mean")
     if expected == "one seed: no spread":
         return "with one seed on a side there is no spread, so no verdict on the training loss yet."
     meaning = {"better": "the deep network did fit the training set faster",

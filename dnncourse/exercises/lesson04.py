@@ -10,9 +10,7 @@ import keras
 import numpy as np
 
 from ..compare import verdict_table
-from .expect import Wrong, built_model, expect_choice, expect_compiled, expect_true
-
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
 
 
 # 04.1 ------------------------------------------------------------------------------------------
@@ -193,26 +191,8 @@ def dropout_loss_verdict(answer, summary) -> str:
     table = verdict_table(summary, reference, "min_val_loss").set_index("variant")
     expected = table.loc[variant, "verdict"]
     gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    rows = summary.set_index("variant")
-    if given in VERDICTS and given != expected:
-        if expected == "one seed: no spread":
-            raise Wrong(f"{answer!r}: this run trained {int(rows['n_seeds'].min())} seed per variant, so the spread "
-                        "is unknown and no gap can be called real.", "look at the n_seeds column first.")
-        if given == "one seed: no spread":
-            raise Wrong(f"{answer!r}: both variants ran {int(rows.loc[variant, 'n_seeds'])} seeds, "
-                        "so there is a spread.",
-                        "add the two min_val_loss_std values and compare the gap with that.")
-        if expected == "within the spread":
-            raise Wrong(f"{answer!r}: the gap is {gap:+.4f}, but the two standard deviations add up to {spread:.4f}.",
-                        "a gap no larger than the spread is not called better or worse.")
-        if given == "within the spread":
-            raise Wrong(f"{answer!r}: the gap is {gap:+.4f}, larger than the spread {spread:.4f}.",
-                        "when |gap| is larger than the spread, its sign decides.")
-        raise Wrong(f"{answer!r} has the direction the wrong way round: the gap is {gap:+.4f}.",
-                    "this is a loss: lower is better, so a positive gap (dropout minus none) is worse.")
-    expect_choice(answer, expected, VERDICTS,
-                  hint="gap = dropout's mean minus 100-300's mean; spread = the two standard deviations added.")
+    expect_verdict(answer, expected, gap, spread, lower_is_better=True, gap_means="dropout's mean minus 100-300's",
+                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()))
     if expected == "one seed: no spread":
         return ("one seed per variant: the spread is unknown, so no gap can be called real (dc.verdict_table agrees). "
                 "With n_seeds of 2 or more there is a spread to judge the gap against.")

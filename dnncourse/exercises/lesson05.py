@@ -8,9 +8,7 @@ import numbers
 import keras
 
 from ..compare import verdict_table
-from .expect import Wrong, built_model, dense_units, expect_choice, expect_compiled, expect_true
-
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
 
 
 # 05.1 ------------------------------------------------------------------------------------------
@@ -152,24 +150,14 @@ def he_bn_speed(answer, summary) -> str:
                     "run section 6 and 7 first and pass summary=summary.")
     column = "val_accuracy_epoch_1"
     rows = summary[summary["variant"].isin(["He", "He + BN"])]
-    expected = verdict_table(rows, "He", column).set_index("variant").loc["He + BN", "verdict"]
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given in VERDICTS and given != expected:
-        final = verdict_table(rows, "He", "val_accuracy").set_index("variant").loc["He + BN", "verdict"]
-        if expected == "one seed: no spread":
-            raise Wrong(f"{answer!r}: this run trained one seed per variant, so there is no spread to compare "
-                        "the gap with.", 'answer "one seed: no spread"; the full profile trains three seeds.')
-        if {given, expected} == {"better", "worse"}:
-            raise Wrong(f"{answer!r} has the direction the wrong way round.",
-                        "a higher accuracy is better: a positive gap (He + BN minus He) means BN is ahead.")
-        if given == final:
-            raise Wrong(f"{answer!r} is the verdict on the final accuracy (val_accuracy); the question is "
-                        "about speed, the accuracy after the first epoch.",
-                        "use the val_accuracy_epoch_1_mean and val_accuracy_epoch_1_std columns.")
-    expect_choice(answer, expected, VERDICTS,
-                  hint="gap = mean of He + BN minus mean of He; spread = the two standard deviations added; "
-                       "the gap is real only when it is larger than the spread.")
     row = verdict_table(rows, "He", column).iloc[0]
+    expected = row["verdict"]
+    final = verdict_table(rows, "He", "val_accuracy").iloc[0]["verdict"]
+    expect_verdict(answer, expected, row["vs He"], row["spread"], n_seeds=int(rows["n_seeds"].min()),
+                   lower_is_better=False, gap_means="He + BN minus He",
+                   mixups=[(final, f"{answer!r} is the verdict on the final accuracy (val_accuracy); the question "
+                            "is about speed, the accuracy after the first epoch.",
+                            "use the val_accuracy_epoch_1_mean and val_accuracy_epoch_1_std columns.")])
     if expected == "one seed: no spread":
         return "one seed per variant: the gap cannot be judged without a spread (the full profile has three)."
     return (f"gap {row['vs He']:+.4f} against a spread of {row['spread']:.4f}: after one epoch He + BN is "

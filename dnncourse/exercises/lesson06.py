@@ -10,9 +10,7 @@ import keras
 
 from ..compare import verdict_table
 from ..models import baseline_model
-from .expect import Wrong, built_model, expect_compiled, expect_true
-
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
+from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
 
 
 def _as_float(value: Any, what: str, hint: str | None = None) -> float:
@@ -135,34 +133,15 @@ def plateau_start_verdict(answer, summary) -> str:
     if missing:
         raise Wrong(f"the summary you passed has no variant {', '.join(map(repr, missing))}.",
                     "run the lesson through section 8 and pass summary=summary (every variant).")
-    table = verdict_table(summary[summary["variant"].isin([reference, variant])], reference, "min_val_loss")
-    row = table.set_index("variant").loc[variant]
+    pair = summary[summary["variant"].isin([reference, variant])]
+    row = verdict_table(pair, reference, "min_val_loss").set_index("variant").loc[variant]
     expected, gap, spread = row["verdict"], row[f"vs {reference}"], row["spread"]
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given not in VERDICTS:
-        raise Wrong(f"answer with one of {', '.join(repr(v) for v in VERDICTS)}, not {answer!r}.")
-    if given == expected:
-        if expected == "one seed: no spread":
-            return "with a single seed there is no spread, so no gap can be called real (dc.verdict_table agrees)."
-        return (f"gap {gap:+.4f} against a spread of {spread:.4f}: {expected} on the lowest validation loss "
-                "(dc.verdict_table agrees).")
+    expect_verdict(answer, expected, gap, spread, n_seeds=int(pair["n_seeds"].min()), lower_is_better=True,
+                   gap_means="'from 0.001' mean minus 'reduce on plateau' mean")
     if expected == "one seed: no spread":
-        raise Wrong("only one seed ran (n_seeds is 1), so there is no spread to compare the gap with.",
-                    "with one seed no difference can be called real.")
-    if given == "one seed: no spread":
-        raise Wrong("both variants ran more than one seed (see n_seeds), so there is a spread.",
-                    "spread = the two min_val_loss_std added; compare it with the gap between the means.")
-    if expected == "within the spread":
-        raise Wrong(f"{answer!r} is not what the numbers say: a difference counts only when the gap is larger "
-                    "than the spread.",
-                    "spread = the two standard deviations added (not one of them, not their mean).")
-    if given == "within the spread":
-        raise Wrong(f"{answer!r} is not what the numbers say.",
-                    "compare |gap|, the distance between the two means, with the two standard "
-                    "deviations added; a gap larger than that counts.")
-    raise Wrong(f"{answer!r} has the direction the wrong way round.",
-                "gap = 'from 0.001' mean minus 'reduce on plateau' mean; this is a loss, so a negative gap "
-                "(lower loss) is better.")
+        return "with a single seed there is no spread, so no gap can be called real (dc.verdict_table agrees)."
+    return (f"gap {gap:+.4f} against a spread of {spread:.4f}: {expected} on the lowest validation loss "
+            "(dc.verdict_table agrees).")
 
 
 CHECKS = {"06.1": rate_after_epoch_at_batch_32, "06.2": build_step_schedule, "06.3": plateau_start_verdict}

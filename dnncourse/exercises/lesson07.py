@@ -9,9 +9,8 @@ import keras
 import numpy as np
 
 from ..compare import verdict_table
-from .expect import NotAnswered, Wrong, expect_choice, expect_true, returns
+from .expect import NotAnswered, Wrong, expect_true, expect_verdict, returns
 
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
 STRICT_PATIENCE, STRICT_MIN_DELTA = 2, 0.01   # exercise 07.1's settings, stated in its task
 
 
@@ -142,24 +141,15 @@ def long_vs_short(answer, summary, reference, variant) -> str:
                     "pass the summary of section 3: summary=summary, reference=short_name, variant=long_name.")
     expect_true({"kept_val_loss_mean", "kept_val_loss_std"} <= set(summary.columns),
                 "this summary has no kept_val_loss columns.", "pass section 3's `summary` (from summarize_kept).")
-    verdicts = verdict_table(summary, reference, "kept_val_loss").set_index("variant")
-    expected = verdicts.loc[variant, "verdict"]
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given in VERDICTS and given != expected:
-        last_epoch = verdict_table(summary, reference, "val_loss").set_index("variant").loc[variant, "verdict"]
-        if given == last_epoch:
-            raise Wrong(f"{answer!r} is the verdict on val_loss_mean, the last epoch's loss.",
-                        "with restore_best_weights=True the kept model is the restored one: compare "
-                        "kept_val_loss_mean and kept_val_loss_std.")
-        if {given, expected} == {"better", "worse"}:
-            raise Wrong(f"{answer!r} has the direction the wrong way round.",
-                        "for a loss, lower is better: a negative gap (long minus short) means better.")
-        if expected == "one seed: no spread":
-            raise Wrong(f"{answer!r} needs a spread, and these variants ran with one seed (n_seeds is 1).",
-                        "with one seed the standard deviation is unknown, whatever the table shows as 0.")
-    expect_choice(answer, expected, VERDICTS,
-                  hint="take the gap between the two mean kept_val_loss values and compare it with the two "
-                       "standard deviations added; lower loss is better. With one seed there is no spread.")
+    row = verdict_table(summary, reference, "kept_val_loss").set_index("variant").loc[variant]
+    expected = row["verdict"]
+    last_epoch = verdict_table(summary, reference, "val_loss").set_index("variant").loc[variant, "verdict"]
+    expect_verdict(answer, expected, row[f"vs {reference}"], row["spread"], lower_is_better=True,
+                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
+                   gap_means="long minus short", mixups=[(
+                       last_epoch, f"{answer!r} is the verdict on val_loss_mean, the last epoch's loss.",
+                       "with restore_best_weights=True the kept model is the restored one: compare "
+                       "kept_val_loss_mean and kept_val_loss_std.")])
     return f"on the kept models' validation loss, {variant} against {reference}: {expected} (dc.verdict_table agrees)."
 
 

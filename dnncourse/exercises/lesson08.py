@@ -10,7 +10,7 @@ import keras
 import pandas as pd
 
 from ..compare import verdict_table
-from .expect import Wrong, dense_units, expect_choice, expect_compiled, expect_true, layers_of
+from .expect import Wrong, dense_units, expect_compiled, expect_true, expect_verdict, layers_of
 
 # --- 08.1 ----------------------------------------------------------------------------------------
 
@@ -228,14 +228,11 @@ def grid_verdict(answer, grid_table, cv_folds) -> str:
                             "val_accuracy_std": ranked["std_fold_accuracy"].to_numpy()})
     row = verdict_table(summary, reference="runner-up").iloc[0]
     expected, gap, spread = row["verdict"], row["vs runner-up"], row["spread"]
-    given = answer.strip().lower() if isinstance(answer, str) else answer
-    if given == "worse":
+    if isinstance(answer, str) and answer.strip().lower() == "worse":
         raise Wrong("the best point has the highest mean fold accuracy, so it cannot be worse than the runner-up.",
                     RULE_HINT)
-    if given == "one seed: no spread":
-        raise Wrong(f"every grid point was scored on {cv_folds} folds, so std_fold_accuracy is a spread.",
-                    "the folds play the part of the seeds here. " + RULE_HINT)
-    expect_choice(answer, expected, GRID_CHOICES, hint=RULE_HINT)
+    expect_verdict(answer, expected, gap, spread, n_seeds=cv_folds, lower_is_better=False,
+                   gap_means="best mean_fold_accuracy minus the runner-up's", choices=GRID_CHOICES, repeat="fold")
     if expected == "better":
         return (f"the gap ({gap:.4f}) is larger than the folds' spread ({spread:.4f}): the best point is "
                 "clearly ahead (dc.verdict_table agrees).")
