@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import nbformat
 import pytest
 
 from dnncourse.tools.environment import DEFAULT_BACKEND, kernel_env
+from dnncourse.tools.tune import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "browser"
@@ -35,12 +35,6 @@ RUN_TIMEOUT = 150  # seconds for one lesson's smoke run in the browser
 SMALL = {"01_baseline": "epochs = 1\nn_train = 2000\nn_seeds = 1\n",
          "06_lr_decay": "epochs = 2\nn_train = 2000\nn_seeds = 1\n"}
 NO_NEWS = '{"fetchNews": "false", "checkForUpdates": false}'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

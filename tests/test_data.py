@@ -4,7 +4,6 @@ import gzip
 import hashlib
 import os
 import struct
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -15,9 +15,9 @@ import pytest
 
 import dnncourse as dc
 from dnncourse.exercises import CHECKS, STRICT_ENV, ExerciseFailed, check
+from dnncourse.tools.grade import CHECK_CALL
 from tests.test_notebooks import LESSONS
 
-CHECK_CALL = re.compile(r"""dc\.check\(\s*["'](\d\d\.\d)["']""")
 SOLUTION_CODE = re.compile(r"```python\n(.*?)\n```", re.S)
 
 

@@ -95,10 +95,15 @@ def test_the_tools_import_check_finds_what_it_should(source, found):
     assert bool(IMPORTS_TOOLS.search(source)) is found
 
 
+def code_cells_matching(lesson_id: str, pattern: re.Pattern) -> list[int]:
+    """Indices of the lesson's code cells in which ``pattern`` occurs."""
+    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and pattern.search(c.source)]
+
+
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_lesson_never_imports_the_instructor_tools(lesson_id):
-    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
-    offending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and IMPORTS_TOOLS.search(c.source)]
+    offending = code_cells_matching(lesson_id, IMPORTS_TOOLS)
     assert not offending, f"{lesson_id}: cells {offending} import dnncourse.tools; lessons use the student API only"
 
 
@@ -119,7 +124,6 @@ def test_the_private_copy_check_finds_what_it_should(source, found):
 
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_lesson_uses_the_package_instead_of_private_copies(lesson_id):
-    nb = nbformat.read(LESSONS[lesson_id].path, as_version=4)
-    offending = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and PRIVATE_COPIES.search(c.source)]
+    offending = code_cells_matching(lesson_id, PRIVATE_COPIES)
     assert not offending, (f"{lesson_id}: cells {offending} re-implement a package helper (dc.mean_std, "
                            "dc.merge_comparisons, dc.verdict_table) or use a removed one")

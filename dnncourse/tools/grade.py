@@ -22,7 +22,7 @@ from .environment import chosen_backend
 from .plan import plan_parameters
 from .runner import RUN_KERNEL, describe_error, environment, kernel_environment, write_run_kernel
 
-CHECK_CALL = re.compile(r"""dc\.check\(\s*["'](\d\d)\.(\d)["']""")
+CHECK_CALL = re.compile(r"""dc\.check\(\s*["'](\d\d\.\d)["']""")  # the exercise id, "01.2"
 
 
 def exercise_ids(notebook: Path) -> list[str]:
@@ -31,8 +31,8 @@ def exercise_ids(notebook: Path) -> list[str]:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as err:  # noqa: BLE001 - a corrupt copy is reported by the caller
         raise BookError(f"{notebook.name} is not a readable notebook ({type(err).__name__}: {err}).") from None
-    return list(dict.fromkeys(f"{a}.{b}" for cell in nb.cells if cell.cell_type == "code"
-                              for a, b in CHECK_CALL.findall(cell.source)))
+    return list(dict.fromkeys(exercise for cell in nb.cells if cell.cell_type == "code"
+                              for exercise in CHECK_CALL.findall(cell.source)))
 
 
 def lesson_for(book: Book, notebooks: list[Path], lesson_id: str | None) -> Lesson:
@@ -95,8 +95,9 @@ def grade_folder(book: Book, folder: Path, out: Path, lesson_id: str | None = No
         if key not in table:
             table[key] = None
     failed = table["ran"] != "ok"
+    # No check logged: after a failure the cell was never reached; in a notebook that ran, it was removed.
+    table.loc[failed, expected] = table.loc[failed, expected].fillna("not reached")
     table[expected] = table[expected].fillna("unanswered")
-    table.loc[failed, expected] = table.loc[failed, expected].replace("unanswered", "not reached")
     table["correct"] = (table[expected] == "correct").sum(axis=1).astype(str) + f" of {len(expected)}"
     table = table[["student", "ran", *expected, "correct"]]
     table.to_csv(out / "grades.csv", index=False)
