@@ -23,6 +23,7 @@ def build_model(hp, decay_steps: int | None = None) -> keras.Model:
     units = hp.Choice("units", [128, 256, 512])
     activation = hp.Choice("activation", ["relu", "elu", "tanh"])
     initializer = hp.Choice("initializer", ["glorot_uniform", "he_normal"])
+    batch_norm = hp.Boolean("batch_norm")
     dropout = hp.Float("dropout", 0.0, 0.5, step=0.1)
     weight_decay = hp.Choice("weight_decay", [0.0, 1e-5, 1e-4])
     optimizer = hp.Choice("optimizer", ["adam", "rmsprop", "sgd"])
@@ -30,9 +31,15 @@ def build_model(hp, decay_steps: int | None = None) -> keras.Model:
 
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten()], name="tuned_mlp")
     for i in range(1, n_layers + 1):
-        model.add(keras.layers.Dense(
-            units, activation=activation, kernel_initializer=initializer, name=f"dense_{i}",
-            kernel_regularizer=keras.regularizers.L2(weight_decay) if weight_decay > 0 else None))
+        regularizer = keras.regularizers.L2(weight_decay) if weight_decay > 0 else None
+        if batch_norm:   # lesson 05: Dense without bias, batch normalization, then the activation
+            model.add(keras.layers.Dense(units, use_bias=False, kernel_initializer=initializer,
+                                         kernel_regularizer=regularizer, name=f"dense_{i}"))
+            model.add(keras.layers.BatchNormalization(name=f"batch_norm_{i}"))
+            model.add(keras.layers.Activation(activation, name=f"{activation}_{i}"))
+        else:
+            model.add(keras.layers.Dense(units, activation=activation, kernel_initializer=initializer,
+                                         kernel_regularizer=regularizer, name=f"dense_{i}"))
         if dropout > 0:
             model.add(keras.layers.Dropout(dropout, name=f"dropout_{i}"))
     model.add(keras.layers.Dense(10, activation="softmax", name="output"))

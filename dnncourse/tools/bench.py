@@ -317,8 +317,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--n-train", type=n_train_type, metavar="N",
                         help="training images per epoch (default: all 48,000; 4,000 with --quick)")
     parser.add_argument("--steps-per-execution", type=positive_int, default=1, metavar="N",
-                        help="Keras' steps_per_execution (default 1, what a plain compile() gets; "
-                             "the lessons use 16-50)")
+                        help="Keras' steps_per_execution (default 1: what a plain compile() gets, "
+                             "and what the lessons use)")
     parser.add_argument("--out", type=Path, metavar="DIR",
                         help="folder for bench.csv, bench.md and the workers' logs (default runs/bench-<time>)")
     parser.add_argument("--quick", action="store_true", help="4,000 training images and 2 epochs (for tests)")
