@@ -63,3 +63,23 @@ def test_the_smallest_allowed_search_subset_runs_to_the_end(tmp_path, headless):
     assert variants == ["baseline", "chosen, 1 epochs", "final model (train + validation)"]
     final = recorded["rows"][-1]
     assert 0.0 < final["test_accuracy_mean"] <= 1.0 and final["notes_figure"] == pytest.approx(0.8967)
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_search_space_batch_norm_switch(batch_norm):
+    # hp.Boolean("batch_norm"): Dense without bias, BatchNormalization, then the activation.
+    import keras
+    import keras_tuner
+
+    from dnncourse.search_space import build_model
+
+    hp = keras_tuner.HyperParameters()
+    hp.Fixed("layers", 2)
+    hp.Fixed("batch_norm", batch_norm)
+    model = build_model(hp)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds.count("BatchNormalization") == (2 if batch_norm else 0)
+    hidden = [layer for layer in model.layers if layer.name.startswith("dense_")]
+    assert len(hidden) == 2 and all(layer.use_bias == (not batch_norm) for layer in hidden)
+    if batch_norm:
+        assert kinds[kinds.index("BatchNormalization") + 1] == "Activation"
