@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make lab    set up everything (environment, packages, data, kernel) and open the lessons in JupyterLab
-#   make test   set up everything and run the tests (unit tests + every lesson in the smoke profile)
+#   make test   set up everything and run the tests (unit tests + one smoke run of every lesson)
 # and, for CI and instructors:
 #   make smoke-tensorflow   every lesson in the smoke profile on the TensorFlow backend
 #   make test-browser       the student's path in JupyterLab + Chromium (lessons 01 and 06)
@@ -51,18 +51,20 @@ kernel: $(VENV)/.installed
 lab: setup kernel
 	$(VENV)/bin/jupyter lab $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS) lessons/
 
-# Unit tests and the smoke run of every lesson in book.yml on $(KERAS_BACKEND): dnncourse prepare
-# writes the lessons with the smoke parameters into $(SMOKE) (as dnncourse run would inject them),
-# nbval executes them cell by cell.
-test: setup prepare-smoke
-	$(PYTEST) $(NBVAL) tests $(SMOKE)
+# Unit tests and one smoke run of every lesson in book.yml on $(KERAS_BACKEND), with the exercises'
+# solutions swapped in (tests/test_course_run.py: every lesson executes once, and the lesson tests
+# read that run). -m "not notebook and not slow" leaves out the lessons and the tuner's processes.
+test: setup
+	$(PYTEST) tests $(TEST_ARGS)
 
 # JupyterLab driven by Chromium like a student (browser_tests/); screenshots in build/browser/.
 test-browser: setup
 	bash scripts/get-browser.sh $(PY)
 	$(PY) -m pytest -p no:cacheprovider browser_tests
 
-# Only the lessons, smoke profile, on $(KERAS_BACKEND).
+# Only the lessons as a student gets them, smoke profile, on $(KERAS_BACKEND): dnncourse prepare
+# writes them with the smoke parameters into $(SMOKE) (as dnncourse run would inject them), nbval
+# executes them cell by cell.
 smoke: setup prepare-smoke
 	$(PYTEST) $(NBVAL) $(SMOKE)
 
@@ -73,8 +75,9 @@ prepare-smoke: $(VENV)/.installed
 	rm -rf $(SMOKE)
 	$(PY) -m dnncourse prepare --profile smoke --out $(SMOKE)
 
+# Seconds: everything but the lessons and the tuner's processes.
 unit: setup
-	DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) tests
+	$(PYTEST) tests -m "not notebook and not slow"
 
 clean:
 	rm -rf build .pytest_cache

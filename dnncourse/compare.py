@@ -4,13 +4,12 @@ A fair comparison: every variant is a *fresh* model (its build function is
 called again for every seed), trained on the same split with the same budget.
 Decisions use the validation split; ``evaluate_test`` touches the test set once,
 for the variants a lesson has chosen. Lesson 01 introduces ``run_variants`` and
-the seed-to-seed spread; ``verdict_table`` (first used in lesson 02) is the one
-rule every lesson uses to call a difference real.
+the seed-to-seed spread; the tables and the verdicts drawn from them live in
+``dnncourse.summary``, which needs no Keras.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,11 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from . import switches
 from .data import Dataset
 from .live import LiveView
 from .seeds import set_seed
+from .summary import summarize
 
 
 @dataclass
@@ -119,7 +120,7 @@ def train_once(variant: Variant, data: Dataset, seed: int, epochs: int, batch_si
     return model, history.history, time.perf_counter() - start
 
 
-TENSORBOARD_ENV = "DNNCOURSE_TENSORBOARD_DIR"
+TENSORBOARD_ENV = switches.TENSORBOARD_DIR
 
 
 def tensorboard_logger(name: str, seed: int) -> keras.callbacks.TensorBoard | None:
@@ -127,7 +128,7 @@ def tensorboard_logger(name: str, seed: int) -> keras.callbacks.TensorBoard | No
 
     ``dnncourse run --tensorboard`` sets it for every lesson's kernel (lesson 07 shows TensorBoard).
     """
-    folder = os.environ.get(TENSORBOARD_ENV)
+    folder = switches.value(TENSORBOARD_ENV)
     if not folder:
         return None
     return keras.callbacks.TensorBoard(log_dir=str(Path(folder) / name.replace("/", "-") / f"seed-{seed}"))
@@ -171,81 +172,3 @@ def run_variants(variants: Mapping[str, Callable[[], keras.Model] | Variant], da
         if keep_models:
             models[(name, seed)] = model
     return Comparison(pd.DataFrame(rows), histories, models)
-
-
-def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """Per variant: number of seeds, mean and standard deviation of the scores.
-
-    Columns follow what ``dnncourse.results.record_results`` expects:
-    ``val_accuracy_mean/std`` and ``val_loss_mean/std`` (last epoch), ``best_val_accuracy_mean/std``,
-    ``min_val_loss_mean/std``,
-    ``test_accuracy_mean/std`` when the test set was evaluated, ``epochs`` and
-    ``seconds_per_epoch``. The order of variants is kept. Runs trained without a
-    validation split (no ``best_epoch`` column) get only the scores they have.
-    """
-    scores = [c for c in ("val_accuracy", "best_val_accuracy", "val_loss", "min_val_loss", "test_accuracy")
-              if c in table]
-    grouped = table.groupby("variant", sort=False)
-    out = pd.DataFrame({"n_seeds": grouped["seed"].count(), "epochs": grouped["epochs"].mean()})
-    for column in scores:
-        out[f"{column}_mean"] = grouped[column].mean()
-        out[f"{column}_std"] = grouped[column].std(ddof=1).fillna(0.0)
-    if "best_epoch" in table:
-        out["best_epoch_mean"] = grouped["best_epoch"].mean()
-    out["seconds_per_epoch"] = grouped["seconds_per_epoch"].mean()
-    return out.reset_index()
-
-
-def mean_std(mean, std, digits: int = 4):
-    """``"0.8773 ± 0.0020"``: a mean and its standard deviation over seeds (lesson 01).
-
-    Takes two numbers or two pandas Series (then returns a Series of strings).
-    A missing mean gives ``"–"``; a missing spread (one seed) counts as 0.
-    """
-    if isinstance(mean, pd.Series):
-        return pd.Series([mean_std(m, s, digits) for m, s in zip(mean, std)], index=mean.index)
-    if mean is None or pd.isna(mean):
-        return "–"
-    spread = 0.0 if std is None or pd.isna(std) else float(std)
-    return f"{float(mean):.{digits}f} ± {spread:.{digits}f}"
-
-
-def format_summary(summary: pd.DataFrame, columns: Iterable[str] = ("val_accuracy",),
-                   digits: int = 4) -> pd.DataFrame:
-    """The summary as a readable table: variant, seeds and ``mean ± std`` per score column."""
-    out = summary[["variant", "n_seeds"]].copy()
-    for column in columns:
-        out[column] = mean_std(summary[f"{column}_mean"], summary[f"{column}_std"], digits)
-    return out
-
-
-def verdict_table(summary: pd.DataFrame, reference: str, column: str = "val_accuracy",
-                  lower_is_better: bool | None = None) -> pd.DataFrame:
-    """Is each variant's gap to ``reference`` bigger than the seed-to-seed spread? (lesson 02)
-
-    For every other variant in ``summary`` (from ``Comparison.summary()``): its mean,
-    the gap to the reference's mean, the spread (the two standard deviations added)
-    and a verdict: ``better`` / ``worse`` when the gap is larger than the spread,
-    ``within the spread`` when it is not, and ``one seed: no spread`` when either
-    side was trained with a single seed, since then the spread is unknown.
-    Columns with "loss" in their name count lower as better unless told otherwise.
-    """
-    lower = "loss" in column if lower_is_better is None else lower_is_better
-    rows = summary.set_index("variant")
-    if reference not in rows.index:
-        raise ValueError(f"No variant {reference!r} in the summary; variants: {', '.join(rows.index)}.")
-    ref = rows.loc[reference]
-    ref_mean, ref_std = ref[f"{column}_mean"], ref[f"{column}_std"]
-    table = []
-    for name, row in rows.drop(index=reference).iterrows():
-        mean, std = row[f"{column}_mean"], row[f"{column}_std"]
-        gap, spread = mean - ref_mean, std + ref_std
-        if min(row["n_seeds"], ref["n_seeds"]) < 2:
-            verdict = "one seed: no spread"
-        elif abs(gap) <= spread:
-            verdict = "within the spread"
-        else:
-            verdict = "better" if (gap < 0) == lower else "worse"
-        table.append({"variant": name, column: mean_std(mean, std), f"vs {reference}": gap,
-                      "spread": spread, "verdict": verdict})
-    return pd.DataFrame(table, columns=["variant", column, f"vs {reference}", "spread", "verdict"])

@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-DATA_DIR_ENV = "DNNCOURSE_DATA_DIR"
-NO_DOWNLOAD_ENV = "DNNCOURSE_NO_DOWNLOAD"
+from . import switches
+
+DATA_DIR_ENV = switches.DATA_DIR
+NO_DOWNLOAD_ENV = switches.NO_DOWNLOAD
 SYSTEM_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 FASHION_CLASSES = (
@@ -155,7 +157,7 @@ def _other_copies(named_by: str) -> str:
 def _download_allowed(download: bool | None) -> bool:
     if download is not None:
         return download
-    return os.environ.get(NO_DOWNLOAD_ENV, "").lower() not in ("1", "true", "yes")
+    return not switches.is_on(NO_DOWNLOAD_ENV)
 
 
 def _download_with_keras() -> None:

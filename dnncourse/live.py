@@ -1,10 +1,10 @@
 """A live training view: loss and accuracy curves that grow while a model trains (lesson 01).
 
 ``LiveView`` is a Keras callback. In JupyterLab it draws one figure and redraws it
-in place at the end of an epoch: at most once per epoch, no more often than
-every ``min_seconds``, and rarely enough that drawing takes at most ``budget``
-(2 %) of the time (a redraw costs about 0.1 s on two cores), and once more when
-training ends. When a
+in place at the end of an epoch: always after the first epoch, then no more
+often than every ``min_seconds`` and rarely enough that drawing takes at most
+``budget`` (2 %) of the time (a redraw costs about 0.1 s on two cores), and
+always once more when training ends. When a
 notebook runs headless (papermill, ``dnncourse run``) it prints one line per
 epoch instead. ``run_variants`` shows one for every comparison, with the run
 that is training and how far along the comparison is in the title.
@@ -46,7 +46,7 @@ class LiveView(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None) -> None:
         self.history: dict[str, list[float]] = {}
-        self.last_draw = 0.0
+        self.last_draw: float | None = None  # perf_counter() counts from an arbitrary start (boot): no 0.0
         self.epoch_start = time.perf_counter()
 
     def on_epoch_begin(self, epoch, logs=None) -> None:
@@ -59,8 +59,14 @@ class LiveView(keras.callbacks.Callback):
         if not in_notebook():
             scores = " ".join(f"{key} {value:.4f}" for key, value in (logs or {}).items() if key != "learning_rate")
             print(f"{self.title}: epoch {epoch + 1}/{total} {scores} ({time.perf_counter() - self.epoch_start:.1f} s)")
-        elif time.perf_counter() - self.last_draw >= max(self.min_seconds, self.draw_seconds / self.budget):
+        elif self.due():
             self.draw(f"{self.title}: epoch {epoch + 1} of {total}")
+
+    def due(self) -> bool:
+        """Draw now? Always the first time; later once ``min_seconds`` and the time budget allow."""
+        if self.last_draw is None:
+            return True
+        return time.perf_counter() - self.last_draw >= max(self.min_seconds, self.draw_seconds / self.budget)
 
     def on_train_end(self, logs=None) -> None:
         if in_notebook() and self.history:

@@ -3,13 +3,15 @@
 Each lesson's first code after its ``parameters`` cell calls
 ``check_parameters(...)`` with its knobs, so a wrong value stops the notebook at
 once with a message that says what is allowed, whether the notebook runs by hand,
-by papermill or through ``dnncourse run``.
+by papermill or through ``dnncourse run``. ``RULES`` says what one parameter may
+be; ``COMBINATIONS`` what several must be together (a long patience longer than
+the short one). ``dnncourse run`` applies both before any kernel starts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 
 class ParameterError(ValueError):
@@ -26,9 +28,10 @@ class Rule:
     choices: tuple | None = None
     allow_none: bool = False
     help: str = ""
+    item: type | None = None  # a list's items: each of this type, and >= minimum if one is given
 
     def describe(self) -> str:
-        parts = [self.kind.__name__]
+        parts = [self.kind.__name__ if self.item is None else f"a list of {self.item.__name__}s"]
         if self.choices:
             parts = ["one of " + ", ".join(repr(c) for c in self.choices)]
         if self.minimum is not None:
@@ -46,6 +49,8 @@ class Rule:
             value = float(value)
         if isinstance(value, bool) and self.kind is not bool or not isinstance(value, self.kind):
             raise ParameterError(f"{name}={value!r} has the wrong type: expected {self.describe()}.")
+        if self.item is not None:
+            return self.check_items(name, value)
         if self.choices and value not in self.choices:
             raise ParameterError(f"{name}={value!r} is not allowed: expected {self.describe()}.")
         if self.minimum is not None and value < self.minimum:
@@ -53,6 +58,17 @@ class Rule:
         if self.maximum is not None and value > self.maximum:
             raise ParameterError(f"{name}={value!r} is too large: expected {self.describe()}.")
         return value
+
+
+    def check_items(self, name: str, values: list) -> list:
+        """A non-empty list whose items are each ``item`` (never a bool) and at least ``minimum``."""
+        def fits(x: Any) -> bool:
+            return (isinstance(x, self.item) and not isinstance(x, bool)
+                    and (self.minimum is None or x >= self.minimum))
+
+        if not values or not all(fits(x) for x in values):
+            raise ParameterError(f"{name}={values!r}: expected {self.describe()}.")
+        return values
 
 
 # Every knob a lesson's parameters cell may hold. A lesson that adds a knob adds its rule here.
@@ -83,8 +99,8 @@ RULES: dict[str, Rule] = {
                         help="GridSearchCV grid size; each doubling adds one hyperparameter"),
     "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
     "budget_seeds": Rule(int, 1, 20, help="seeds per epoch budget compared on validation (lesson 08, section 5)"),
-    "candidate_epochs": Rule(list, help="epoch budgets compared on validation, whole numbers >= 1 such as "
-                                        "[10, 20]; the best one is the final model's budget"),
+    "candidate_epochs": Rule(list, 1, item=int, help="epoch budgets compared on validation, such as [10, 20]; "
+                                                     "the best one is the final model's budget"),
     # lesson 07 (early stopping)
     "learning_rate": Rule(float, 1e-6, 1.0, help="the optimizer's learning rate"),
     "patience": Rule(int, 0, 100, help="epochs without improvement before EarlyStopping stops training"),
@@ -95,6 +111,38 @@ RULES: dict[str, Rule] = {
 }
 
 
+def long_patience_is_longer(patience: int, long_patience: int) -> None:
+    """Lesson 07 compares a short and a long patience; equal ones would be a single variant."""
+    if long_patience <= patience:
+        raise ParameterError(
+            f"long_patience={long_patience} must be larger than patience={patience}: the lesson compares a "
+            f"short and a long patience, and equal ones would be a single variant. "
+            f"Try long_patience={2 * patience + 1}.")
+
+
+def enough_images_for_the_folds(search_n_train: int, cv_folds: int) -> None:
+    """Lesson 08's stratified folds need at least ``cv_folds`` images of each of the 10 classes."""
+    if search_n_train < 10 * cv_folds:
+        raise ParameterError(
+            f"search_n_train={search_n_train} is too small for cv_folds={cv_folds}: cross-validation needs at "
+            f"least {cv_folds} images of each of the 10 classes in the search subset. Use search_n_train >= "
+            f"{10 * cv_folds} (10 classes x cv_folds), or fewer cv_folds.")
+
+
+# Rules over several parameters: the names each one reads, and the function that checks them.
+COMBINATIONS: dict[tuple[str, ...], Callable[..., None]] = {
+    ("patience", "long_patience"): long_patience_is_longer,
+    ("search_n_train", "cv_folds"): enough_images_for_the_folds,
+}
+
+
+def check_combinations(values: dict[str, Any]) -> None:
+    """Apply every rule of ``COMBINATIONS`` whose parameters are all in ``values``."""
+    for names, rule in COMBINATIONS.items():
+        if all(name in values for name in names):
+            rule(**{name: values[name] for name in names})
+
+
 def check_parameters(**values: Any) -> dict[str, Any]:
     """Validate lesson parameters by name (every lesson, from lesson 01); ints given for floats become floats."""
     unknown = sorted(set(values) - set(RULES))
@@ -102,4 +150,6 @@ def check_parameters(**values: Any) -> dict[str, Any]:
         raise ParameterError(
             f"Unknown parameter(s) {', '.join(unknown)}. Known parameters: {', '.join(sorted(RULES))}. "
             f"A lesson that needs a new one adds a Rule to dnncourse.params.RULES.")
-    return {name: RULES[name].check(name, value) for name, value in values.items()}
+    checked = {name: RULES[name].check(name, value) for name, value in values.items()}
+    check_combinations(checked)
+    return checked

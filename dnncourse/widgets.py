@@ -8,15 +8,16 @@ default values instead, so the run never waits on a widget.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
-HEADLESS_ENV = "DNNCOURSE_HEADLESS"
+from . import switches
+
+HEADLESS_ENV = switches.HEADLESS
 
 
 def is_headless() -> bool:
     """True when the notebook runs without a person at the keyboard."""
-    return os.environ.get(HEADLESS_ENV, "").lower() in ("1", "true", "yes")
+    return switches.is_on(HEADLESS_ENV)
 
 
 def _default(control: Any) -> Any:

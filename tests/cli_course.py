@@ -79,3 +79,31 @@ lessons:
       smoke: {epochs: 1}
 """)
     return root / "book.yml"
+
+
+EXERCISE = """\
+wide_parameters = ...  # the parameters of a 784 -> 300 -> 10 network
+dc.check("01.1", wide_parameters)
+"""
+
+
+def make_graded_course(root: Path) -> Path:
+    """A one-lesson course whose lesson 01 has exercise 01.1 (a number to compute); return book.yml."""
+    (root / "lessons").mkdir(parents=True)
+    cells = [new_markdown_cell("# Tiny lesson with an exercise"),
+             new_code_cell("tries = 1\noutput_dir = 'outputs'\n", metadata={"tags": ["parameters"]}),
+             new_code_cell("import dnncourse as dc\n"),
+             new_code_cell(EXERCISE, metadata={"tags": ["exercise"]})]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "lessons" / "01_tiny.ipynb")
+    (root / "book.yml").write_text("""\
+title: Tiny graded course
+profiles:
+  smoke: quick
+lessons:
+  - id: 01_tiny
+    title: The lesson with an exercise
+    file: lessons/01_tiny.ipynb
+""")
+    return root / "book.yml"

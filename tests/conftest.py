@@ -25,3 +25,29 @@ def tiny_data() -> Dataset:
     x_val, y_val = make(100)
     x_test, y_test = make(100)
     return Dataset(x_train, y_train, x_val, y_val, x_test, y_test, FASHION_CLASSES, "synthetic")
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist_folder():
+    """The folder holding Fashion-MNIST, found once per session without reading the files.
+
+    ``load_data`` checks the SHA-256 of what it loads; deciding whether a test can run
+    only needs to know that the four files are there.
+    """
+    from dnncourse import data
+
+    try:
+        return data.find_fashion_mnist(download=False)[1]
+    except data.DataError as err:
+        pytest.skip(f"Fashion-MNIST is not on this machine: {str(err).splitlines()[0]} (dnncourse data says how)")
+
+
+@pytest.fixture
+def no_kernel(monkeypatch):
+    """Fail the test if anything starts a notebook kernel (papermill) while it runs."""
+    import papermill
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuse)

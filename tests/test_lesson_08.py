@@ -1,68 +1,48 @@
-"""Lesson 08 with a tiny search subset: a clear parameter error, never scikit-learn's StratifiedKFold traceback.
+"""Lesson 08's parameters: a clear error for a search subset too small for its folds, never
+scikit-learn's StratifiedKFold traceback; and its search space's batch-norm switch.
 
 GridSearchCV's stratified folds need at least ``cv_folds`` images of every class in the
-search subset. The parameter rules accept ``search_n_train`` from 10 and ``cv_folds`` from 2,
-so values such as ``search_n_train=10, cv_folds=2`` (one image per class) used to pass the
-checks and then fail deep inside scikit-learn. The lesson now stops in its parameter cell
-with a ParameterError that names the fix, and runs when ``search_n_train >= 10 * cv_folds``.
+search subset. ``dnncourse.params`` refuses ``search_n_train < 10 * cv_folds`` in the
+lesson's parameter cell and in ``dnncourse run`` before any kernel starts; the smallest
+allowed subset runs to the end in the course run (tests/test_course_run.py).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import papermill
 import pytest
 
-from dnncourse import data
+import dnncourse as dc
+from dnncourse.tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSON = ROOT / "lessons" / "08_tuning.ipynb"
-# Everything as small as the rules allow, so a full run takes seconds of training.
-TINY = {"candidate_epochs": [1], "n_train": 500, "n_seeds": 1, "batch_size": 250, "max_trials": 1,
-        "search_epochs": 1, "grid_points": 2}
-
-
-@pytest.fixture
-def headless(monkeypatch):
-    try:
-        data.find_fashion_mnist(download=False)
-    except data.DataError:
-        pytest.skip("Fashion-MNIST is not on this machine (dnncourse data says how to get it)")
-    monkeypatch.setenv("DNNCOURSE_HEADLESS", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-
-
-def run_lesson(tmp_path: Path, **params) -> None:
-    papermill.execute_notebook(str(LESSON), str(tmp_path / "08_out.ipynb"), kernel_name="python3",
-                               parameters={**TINY, "output_dir": str(tmp_path / "run"), **params},
-                               cwd=str(tmp_path), progress_bar=False, execution_timeout=300)
 
 
 @pytest.mark.parametrize("search_n_train, cv_folds", [(10, 2), (25, 3)])
-def test_too_few_search_images_for_the_folds_stop_with_a_clear_message(tmp_path, headless,
-                                                                        search_n_train, cv_folds):
-    with pytest.raises(papermill.PapermillExecutionError) as raised:
-        run_lesson(tmp_path, search_n_train=search_n_train, cv_folds=cv_folds)
-    error = raised.value
-    assert error.ename == "ParameterError"
-    assert f"search_n_train={search_n_train} is too small for cv_folds={cv_folds}" in error.evalue
-    assert f"search_n_train >= {10 * cv_folds}" in error.evalue  # the fix, spelled out
-    traceback = "".join(error.traceback)
-    assert "n_splits" not in traceback and "sklearn" not in traceback  # not scikit-learn's own error
-    assert not (tmp_path / "run" / "keras_tuner").exists(), "nothing may train before the check"
+def test_too_few_search_images_for_the_folds_are_refused_with_the_fix(search_n_train, cv_folds):
+    with pytest.raises(dc.ParameterError) as raised:
+        dc.check_parameters(search_n_train=search_n_train, cv_folds=cv_folds)
+    message = str(raised.value)
+    assert f"search_n_train={search_n_train} is too small for cv_folds={cv_folds}" in message
+    assert f"search_n_train >= {10 * cv_folds}" in message  # the fix, spelled out
+    dc.check_parameters(search_n_train=10 * cv_folds, cv_folds=cv_folds)  # the smallest allowed passes
 
 
-def test_the_smallest_allowed_search_subset_runs_to_the_end(tmp_path, headless):
-    run_lesson(tmp_path, search_n_train=30, cv_folds=3)  # 3 images of each class: one per fold
-    recorded = json.loads((tmp_path / "run" / "results" / "08_tuning.json").read_text())
-    assert recorded["params"]["search_n_train"] == 30 and recorded["params"]["cv_folds"] == 3
-    assert recorded["facts"]["final_epochs"] == 1
-    variants = [row["variant"] for row in recorded["rows"]]
-    assert variants == ["baseline", "chosen, 1 epochs", "final model (train + validation)"]
-    final = recorded["rows"][-1]
-    assert 0.0 < final["test_accuracy_mean"] <= 1.0 and final["notes_figure"] == pytest.approx(0.8967)
+def test_dnncourse_run_refuses_them_before_any_kernel(tmp_path, capsys, no_kernel):
+    out = tmp_path / "run"
+    code = main(["run", "08", "--book", str(ROOT / "book.yml"), "--out", str(out), "-p", "search_n_train=25",
+                 "-p", "cv_folds=3"])
+    err = capsys.readouterr().err
+    assert code == 2 and "08_tuning: search_n_train=25 is too small for cv_folds=3" in err
+    assert not out.exists(), "the run folder was created for a refused request"
+
+
+def test_candidate_epochs_must_be_whole_numbers():
+    for wrong in ([], [0], [10, 2.5], [True]):
+        with pytest.raises(dc.ParameterError, match="candidate_epochs=.*expected a list of ints >= 1"):
+            dc.check_parameters(candidate_epochs=wrong)
+    assert dc.check_parameters(candidate_epochs=[10, 25]) == {"candidate_epochs": [10, 25]}
 
 
 @pytest.mark.parametrize("batch_norm", [False, True])

@@ -63,9 +63,22 @@ def test_in_a_notebook_it_draws_one_figure_in_place_and_throttles(tiny_data, mon
 
     shown.clear()
     handle.updates = 0
-    slow = dc.LiveView("tiny", min_seconds=3600)  # redraws only at the last epoch and at the end
+    slow = dc.LiveView("tiny", min_seconds=3600)  # draws epoch 1, then only the final frame
     fit(tiny_data, [slow])
     assert len(shown) == 1 and handle.updates == 1
+
+
+def test_the_first_and_the_final_frame_draw_whatever_the_clock(tiny_data, monkeypatch):
+    # perf_counter() counts from boot on Linux: a machine up for seconds or for weeks must draw alike.
+    for uptime in (0.5, 30 * 24 * 3600.0):
+        headings = []
+        monkeypatch.setattr(live.time, "perf_counter", lambda: uptime)  # a clock that stands still
+        monkeypatch.setattr(live, "in_notebook", lambda: True)
+        view = dc.LiveView("tiny", min_seconds=60)
+        monkeypatch.setattr(view, "draw", lambda heading: (headings.append(heading),
+                                                           setattr(view, "last_draw", uptime)))
+        fit(tiny_data, [view])
+        assert headings == ["tiny: epoch 1 of 3", "tiny: done, 3 epoch(s)"], (uptime, headings)
 
 
 def test_run_variants_titles_the_run_and_its_place(tiny_data, monkeypatch, capsys):

@@ -1,16 +1,15 @@
-"""TensorBoard logs: written by run_variants when asked, by lesson 07, and by dnncourse run --tensorboard;
-read back with TensorBoard's own event reader."""
+"""TensorBoard logs written by run_variants when asked, read back with TensorBoard's own event reader.
+
+Lesson 07's own logs and ``dnncourse run --tensorboard`` are checked on the course run
+(tests/test_course_run.py), with ``scalars`` from here."""
 
 import json
 from pathlib import Path
 
 import keras
 import numpy as np
-import pytest
-
 import dnncourse as dc
-from dnncourse.compare import TENSORBOARD_ENV
-from dnncourse.tools.cli import main
+from dnncourse.switches import TENSORBOARD_DIR as TENSORBOARD_ENV
 
 
 def scalars(folder: Path) -> dict[str, list[float]]:
@@ -53,19 +52,3 @@ def test_nothing_is_logged_unless_asked(tiny_data, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     dc.run_variants({"a": tiny_model}, tiny_data, seeds=[0], epochs=1, batch_size=50)
     assert not list(tmp_path.rglob("events.out.tfevents*"))
-
-
-def test_dnncourse_run_tensorboard_and_lesson_07_write_readable_logs(tmp_path):
-    try:
-        dc.load_data(n_train=100)
-    except dc.DataError as err:
-        pytest.skip(f"Fashion-MNIST is not available here: {str(err).splitlines()[0]}")
-    run = tmp_path / "run"
-    assert main(["run", "07", "--profile", "smoke", "--tensorboard", "--out", str(run), "-p", "n_train=500"]) == 0
-    assert json.loads((run / "run.json").read_text())["tensorboard"] is True
-    logs = run / "tensorboard"
-    one_run = scalars(logs / "07 one run, seed 0" / "validation")  # the lesson's own TensorBoard callback
-    assert len(one_run["epoch_loss"]) >= 1 and "epoch_accuracy" in one_run
-    lesson_runs = sorted(p.parent.relative_to(logs) for p in (logs / "07_early_stopping").rglob("train"))
-    assert Path("07_early_stopping/fixed 2 epochs/seed-0") in lesson_runs, lesson_runs
-    assert len(scalars(logs / "07_early_stopping" / "fixed 2 epochs" / "seed-0" / "train")["epoch_loss"]) == 2

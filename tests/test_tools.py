@@ -158,18 +158,179 @@ def test_load_params_file(tmp_path):
 
 # --- the package boundary -------------------------------------------------------------------
 
-@pytest.mark.parametrize("module", sorted(p.name for p in (ROOT / "dnncourse").glob("*.py")))
+STUDENT_MODULES = sorted(p.relative_to(ROOT / "dnncourse").as_posix() for p in (ROOT / "dnncourse").rglob("*.py")
+                         if "tools" not in p.relative_to(ROOT / "dnncourse").parts and p.name != "__main__.py")
+
+
+def test_the_student_api_list_covers_the_exercises():
+    assert "exercises/lesson01.py" in STUDENT_MODULES and "exercises/expect.py" in STUDENT_MODULES
+    assert "__main__.py" not in STUDENT_MODULES  # python -m dnncourse is the command line
+
+
+@pytest.mark.parametrize("module", STUDENT_MODULES)
 def test_the_student_api_never_imports_the_tools(module):
-    if module == "__main__.py":  # python -m dnncourse is the command line
-        return
     source = (ROOT / "dnncourse" / module).read_text()
-    assert not re.search(r"^\s*(from\s+(\.|dnncourse\.)tools|import\s+dnncourse\.tools|from\s+\.\s+import\s+tools)",
-                         source, re.M), f"dnncourse/{module} imports the instructor tools"
+    assert not re.search(r"^\s*(from\s+(\.{1,2}|dnncourse\.)tools|import\s+dnncourse\.tools"
+                         r"|from\s+\.{1,2}\s+import\s+.*\btools\b)", source, re.M), \
+        f"dnncourse/{module} imports the instructor tools"
 
 
 def test_the_command_is_the_tools_cli():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert project["project"]["scripts"] == {"dnncourse": "dnncourse.tools.cli:main"}
-    assert project["tool"]["setuptools"]["packages"] == ["dnncourse", "dnncourse.exercises", "dnncourse.tools"]
+    assert project["tool"]["setuptools"]["packages"] == ["dnncourse", "dnncourse.exercises", "dnncourse.tools",
+                                                         "dnncourse.tools.commands"]
     assert "from .tools.cli import main" in (ROOT / "dnncourse" / "__main__.py").read_text()
+
+
+# --- a command line that answers at once ----------------------------------------------------
+
+FRAMEWORKS = ("keras", "jax", "tensorflow")
+LOADED = """\
+import json, sys
+from dnncourse.tools.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({"code": code, "loaded": [m for m in %r if m in sys.modules]}))
+""" % (FRAMEWORKS,)
+
+
+def loaded_by(*argv: str, cwd: Path = ROOT) -> dict:
+    """Run ``dnncourse ARGV`` in a fresh Python; its exit code and which frameworks it imported."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, cwd=cwd,
+                          env={**__import__("os").environ, "DNNCOURSE_NO_DOWNLOAD": "1"})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def recorded_run(tmp_path_factory) -> Path:
+    """A run folder with one lesson's recorded results, as dnncourse run leaves it (no kernel needed)."""
+    run = tmp_path_factory.mktemp("run")
+    (run / "results").mkdir()
+    (run / "run.json").write_text(json.dumps({"profile": "smoke", "book": str(ROOT / "book.yml"), "lessons": {}}))
+    (run / "results" / "01_baseline.json").write_text(json.dumps({
+        "lesson": "01_baseline", "params": {}, "rows": [{"variant": "baseline", "n_seeds": 1,
+                                                         "val_accuracy_mean": 0.8, "val_accuracy_std": 0.0}]}))
+    return run
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["--help"], 0), (["run", "--help"], 0), (["bench", "--help"], 0),
+    (["data", "--no-download"], None),  # 0 where the data is here, 2 where not: both without a framework
+    (["prepare", "01", "--out", "{tmp}/prepared"], 0),
+    (["report", "{run}"], 0), (["quotes", "{tmp}/no-such-run"], 2),
+    (["grade", "{tmp}/no-such-folder"], 2), (["tune", "--role", "worker"], 2),
+    (["run", "01", "-p", "epochs=0", "--out", "{tmp}/refused"], 2),
+])
+def test_commands_that_train_nothing_import_no_framework(argv, code, recorded_run, tmp_path):
+    argv = [a.format(tmp=tmp_path, run=recorded_run) for a in argv]
+    result = loaded_by(*argv)
+    assert result["loaded"] == [], f"dnncourse {' '.join(argv)} imported {result['loaded']}"
+    if code is not None:
+        assert result["code"] == code
+
+
+def test_the_doctors_version_lines_import_no_framework():
+    import subprocess
+
+    probe = ("import sys; from dnncourse.tools import doctor; doctor.version_lines(); "
+             f"print([m for m in {FRAMEWORKS!r} if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_package_face_is_lazy_and_complete():
+    import subprocess
+
+    probe = ("import sys, dnncourse as dc; before = [m for m in %r if m in sys.modules]; "
+             "names = [getattr(dc, n) for n in dc.__all__]; print(before, 'keras' in sys.modules)" % (FRAMEWORKS,))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "KERAS_BACKEND": "jax"})
+    assert done.stdout.strip().splitlines()[-1] == "[] True"  # nothing at import, everything on use
+    import dnncourse as dc
+
+    assert dc.run_variants.__module__ == "dnncourse.compare" and dc.verdict_table.__module__ == "dnncourse.summary"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        dc.nope  # noqa: B018
+
+
+def test_every_subcommand_has_the_same_shape():
+    import importlib
+
+    from dnncourse.tools.commands import NAMES
+
+    for name in NAMES:
+        command = importlib.import_module(f"dnncourse.tools.commands.{name}")
+        assert command.__doc__ and command.HELP and command.EXAMPLES, name
+        assert callable(command.add_arguments) and callable(command.run), name
+
+
+def test_every_refusal_is_a_tool_error():
+    from dnncourse.tools.course import BookError
+    from dnncourse.tools.errors import ToolError
+    from dnncourse.tools.quotes import QuoteError
+    from dnncourse.tools.runstate import RunFolderError
+    from dnncourse.tools.tune import TuneError
+    from dnncourse.tools.website import SiteFolderError
+
+    for error in (BookError, RunFolderError, BackendError, SiteFolderError, QuoteError, TuneError):
+        assert issubclass(error, ToolError), error
+    assert not issubclass(TuneError, ParameterError), "a tune request is not a lesson parameter"
+
+
+# --- no import cycles -------------------------------------------------------------------------
+
+def imports_of(path: Path) -> set[str]:
+    """The dnncourse modules ``path`` imports, at its top and inside functions alike."""
+    import ast
+
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("dnncourse")}
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            target = f"{base}.{node.module}" if node.level and node.module else base if node.level else node.module
+            if not target or not target.startswith("dnncourse"):
+                continue
+            for alias in node.names:  # "from . import runner" imports the module dnncourse.tools.runner
+                candidate = f"{target}.{alias.name}"
+                found.add(candidate if module_file(candidate) else target)
+    return {m for m in found if module_file(m)} - {module}
+
+
+def module_file(module: str) -> Path | None:
+    base = ROOT.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def test_there_is_no_import_cycle():
+    graph = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): imports_of(p)
+             for p in (ROOT / "dnncourse").rglob("*.py")}
+    cycles = []
+
+    def visit(module: str, path: list[str]) -> None:
+        for imported in sorted(graph.get(module, ())):
+            if imported in path:
+                cycles.append(path[path.index(imported):] + [imported])
+            elif imported not in done:
+                visit(imported, path + [imported])
+        done.add(module)
+
+    done: set[str] = set()
+    for module in sorted(graph):
+        visit(module, [module])
+    assert not cycles, f"import cycles: {cycles}"
+    assert "dnncourse.tools.leaderboard" not in graph["dnncourse.tools.runner"]

@@ -1,27 +1,27 @@
 """dnncourse tune: Keras Tuner's chief and workers on localhost, and the faults a lab meets."""
 
+import ipaddress
 import json
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
-import dnncourse as dc
 from dnncourse.tools import tune
-from dnncourse.tools.cli import main
+from dnncourse.tools.cli import build_parser, main
 
 
 @pytest.fixture
-def fashion_mnist():
-    try:
-        dc.load_data(n_train=100)
-    except dc.DataError as err:
-        pytest.skip(f"Fashion-MNIST is not available here: {str(err).splitlines()[0]}")
+def fashion_mnist(fashion_mnist_folder):
+    return fashion_mnist_folder
 
 
+@pytest.mark.slow
 def test_two_workers_share_the_search(fashion_mnist, tmp_path, capsys):
     out = tmp_path / "tune"
     assert main(["tune", "--workers", "2", "--profile", "smoke", "--out", str(out), "-p", "max_trials=4"]) == 0
@@ -35,6 +35,7 @@ def test_two_workers_share_the_search(fashion_mnist, tmp_path, capsys):
     assert "done in" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_trial_is_restarted_and_its_trial_re_run(fashion_mnist, tmp_path):
     out = tmp_path / "tune"
     settings = {"max_trials": 3, "search_epochs": 3, "search_n_train": 6000, "batch_size": 250, "seed": 0}
@@ -87,8 +88,41 @@ def test_a_worker_needs_the_chiefs_address(tmp_path, capsys):
     assert "A worker needs the chief's address: --oracle HOST:PORT" in capsys.readouterr().err
 
 
-def test_the_chief_binds_to_localhost_unless_told_otherwise():
-    from dnncourse.tools.cli import build_parser
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses on which some process listens on TCP ``port`` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                local, state = row.split()[1], row.split()[3]
+                address, port_hex = local.rsplit(":", 1)
+                if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+                    found.add(str(kernel_address(address)))
+    return found
 
+
+def kernel_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An address as /proc/net/tcp* writes it: 32-bit words in host (little-endian) order; IPv4-mapped as IPv4."""
+    raw = b"".join(bytes.fromhex(text[i:i + 8])[::-1] for i in range(0, len(text), 8))
+    address = ipaddress.ip_address(raw)
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="reads the listening sockets from Linux's /proc")
+def test_the_chief_binds_to_localhost_unless_told_otherwise(tmp_path):
+    port = tune.free_port()
+    start_chief = (f"from dnncourse.tools import tune; tune.DEFAULT_PORT = {port}; "  # no --oracle: the default host
+                   f"from dnncourse.tools.cli import main; "
+                   f"raise SystemExit(main(['tune', '--role', 'chief', '--out', {str(tmp_path / 'tune')!r}]))")
+    chief = subprocess.Popen([sys.executable, "-c", start_chief], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not listening_addresses(port) and chief.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert listening_addresses(port) == {"127.0.0.1"}, chief.stderr.read1().decode() if chief.poll() else ""
+    finally:
+        chief.kill()
+        chief.wait()
     help_text = build_parser()._subparsers._group_actions[0].choices["tune"].format_help()
     assert "127.0.0.1" in help_text and "no" in help_text and "authentication" in help_text

@@ -22,11 +22,12 @@ import os
 import traceback
 from typing import Any, Callable
 
+from .. import switches
 from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08
 from .expect import NotAnswered, Wrong
 
-LOG_ENV = "DNNCOURSE_CHECK_LOG"
-STRICT_ENV = "DNNCOURSE_STRICT_CHECKS"
+LOG_ENV = switches.CHECK_LOG
+STRICT_ENV = switches.STRICT_CHECKS
 
 CHECKS: dict[str, Callable[..., str]] = {
     **lesson01.CHECKS, **lesson02.CHECKS, **lesson03.CHECKS, **lesson04.CHECKS,
@@ -74,12 +75,12 @@ def check(exercise: str, answer: Any = ..., **context: Any) -> None:
     symbol = {"correct": "✅ correct", "wrong": "❌ not yet", "unanswered": "✏️"}[status]
     print(f"Exercise {exercise} {symbol}: {message}")
     _log(exercise, status, message)
-    if status != "correct" and os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"):
+    if status != "correct" and switches.is_on(STRICT_ENV):
         raise ExerciseFailed(f"exercise {exercise}: {message}")
 
 
 def _log(exercise: str, status: str, message: str) -> None:
-    path = os.environ.get(LOG_ENV)
+    path = switches.value(LOG_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as log:
             log.write(json.dumps({"exercise": exercise, "status": status, "message": message}) + "\n")

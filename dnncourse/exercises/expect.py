@@ -46,7 +46,7 @@ VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
 def expect_verdict(answer: Any, expected: str, gap: float, spread: float, *, n_seeds: int,
                    lower_is_better: bool, gap_means: str, mixups: Iterable[tuple[str, str, str]] = (),
                    choices: Sequence[str] = VERDICTS, repeat: str = "seed") -> str:
-    """``answer`` normalised, if it is ``expected``, the verdict ``dnncourse.compare.verdict_table`` gives.
+    """``answer`` normalised, if it is ``expected``, the verdict ``dnncourse.summary.verdict_table`` gives.
 
     ``gap`` and ``spread`` are that verdict's numbers; ``n_seeds`` is the fewer seeds of the two sides
     (``repeat`` names them, e.g. "fold"); ``gap_means`` says what the gap is, e.g. "Nesterov minus SGD".

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import built_model, dense_units, expect_compiled, expect_number, expect_true, expect_verdict
 
 

@@ -8,7 +8,7 @@ import numbers
 import keras
 import numpy as np
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_number, expect_true,
                      expect_verdict)
 

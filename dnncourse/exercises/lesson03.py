@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
 
 DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam"

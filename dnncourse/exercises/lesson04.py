@@ -9,7 +9,7 @@ import numbers
 import keras
 import numpy as np
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
 
 

@@ -7,7 +7,7 @@ import numbers
 
 import keras
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import keras
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from ..models import baseline_model
 from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import NotAnswered, Wrong, expect_true, expect_verdict, returns
 
 STRICT_PATIENCE, STRICT_MIN_DELTA = 2, 0.01   # exercise 07.1's settings, stated in its task

@@ -9,7 +9,7 @@ import numbers
 import keras
 import pandas as pd
 
-from ..compare import verdict_table
+from ..summary import verdict_table
 from .expect import Wrong, dense_units, expect_compiled, expect_true, expect_verdict, layers_of
 
 # --- 08.1 ----------------------------------------------------------------------------------------

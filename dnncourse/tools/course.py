@@ -7,8 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from .errors import ToolError
 
-class BookError(ValueError):
+
+class BookError(ToolError):
     """book.yml is missing, malformed, or names something that does not exist."""
 
 

@@ -105,15 +105,21 @@ def data_lines() -> tuple[list[str], bool]:
     return [f"Fashion-MNIST: found ({label}) in {folder}, all four files verified (SHA-256)"], True
 
 
+def version_lines() -> tuple[list[str], dict[str, str | None]]:
+    """Python's and the installed distributions' versions, read from their metadata (nothing is imported)."""
+    versions = {name: version_of(name) for name in DISTRIBUTIONS}
+    lines = [f"Python {platform.python_version()} ({platform.system()} {platform.machine()})"]
+    if not (versions["tensorflow"] or versions["tensorflow-cpu"]):
+        lines.append(f"{'tensorflow':<15} not installed")
+    lines += [f"{name:<15} {versions[name] or 'not installed'}" for name in DISTRIBUTIONS
+              if versions[name] or name in ALWAYS_SHOWN]
+    return lines, versions
+
+
 def doctor() -> int:
     """Print the report; return 0 when nothing is wrong, 1 otherwise."""
-    versions = {name: version_of(name) for name in DISTRIBUTIONS}
-    print(f"Python {platform.python_version()} ({platform.system()} {platform.machine()})")
-    if not (versions["tensorflow"] or versions["tensorflow-cpu"]):
-        print(f"{'tensorflow':<15} not installed")
-    for name in DISTRIBUTIONS:
-        if versions[name] or name in ALWAYS_SHOWN:
-            print(f"{name:<15} {versions[name] or 'not installed'}")
+    lines, versions = version_lines()
+    print("\n".join(lines))
     lines, backend_problems = backend_lines()
     more, data_ok = data_lines()
     for line in [*lines, *device_lines(), *more]:

@@ -17,6 +17,8 @@ import os
 import sys
 from pathlib import Path
 
+from .errors import ToolError
+
 # The course's default backend, chosen by measurement (issue 8): on the course's models,
 # 2 CPU cores, an epoch took 1.3-5x less time on JAX than on TensorFlow (dnncourse bench).
 DEFAULT_BACKEND = "jax"
@@ -39,7 +41,7 @@ HEADLESS_ONLY = ("DNNCOURSE_HEADLESS",)
 KERNEL_NAME = "python3"  # the kernel the lessons' metadata names
 
 
-class BackendError(ValueError):
+class BackendError(ToolError):
     """A Keras backend the course does not support."""
 
 

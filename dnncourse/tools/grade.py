@@ -17,10 +17,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from .. import switches
 from .course import Book, BookError, Lesson
 from .environment import chosen_backend
 from .plan import plan_parameters
-from .runner import RUN_KERNEL, describe_error, environment, kernel_environment, write_run_kernel
+from .kernels import RUN_KERNEL, describe_error, environment, execute, kernel_environment, write_run_kernel
 
 CHECK_CALL = re.compile(r"""dc\.check\(\s*["'](\d\d\.\d)["']""")  # the exercise id, "01.2"
 
@@ -54,17 +55,12 @@ def lesson_for(book: Book, notebooks: list[Path], lesson_id: str | None) -> Less
 
 def grade_one(notebook: Path, parameters: dict, out: Path, timeout: int) -> dict:
     """Execute one student's copy; return its row: student, ran, and one status per exercise."""
-    import papermill
-
     log = out / "logs" / f"{notebook.stem}.jsonl"
     log.unlink(missing_ok=True)
     row = {"student": notebook.stem, "ran": "ok"}
     try:
-        with environment({"DNNCOURSE_CHECK_LOG": str(log)}):
-            papermill.execute_notebook(str(notebook), str(out / "notebooks" / notebook.name),
-                                       parameters=parameters, kernel_name=RUN_KERNEL, progress_bar=False,
-                                       execution_timeout=timeout,
-                                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        with environment({switches.CHECK_LOG: str(log)}):
+            execute(notebook, out / "notebooks" / notebook.name, parameters, RUN_KERNEL, timeout)
     except Exception as err:  # noqa: BLE001 - one broken copy must not stop the others
         error = describe_error(err, out / "notebooks" / notebook.name)
         cell = f" (cell {error['cell_index']})" if error.get("cell_index") is not None else ""

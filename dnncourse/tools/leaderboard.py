@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..compare import mean_std
 from ..results import load_results
-from .runner import RunFolderError, RunState
+from ..summary import mean_std
+from .runstate import RunFolderError, RunState
 
 COLUMNS = ["rank", "lesson", "variant", "n_seeds", "epochs", "val_accuracy_mean", "val_accuracy_std",
            "test_accuracy_mean", "test_accuracy_std", "seconds_per_epoch", "notes_figure"]

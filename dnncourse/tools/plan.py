@@ -8,7 +8,8 @@ A lesson's parameters come, last one winning, from
 
 A name given in 3. applies to every selected lesson whose parameters cell defines it;
 ``LESSON.NAME`` (``-p 03.rate=0.3``, or a lesson id holding a mapping in the file)
-applies to one lesson only. Values are checked against ``dnncourse.params.RULES``.
+applies to one lesson only. Values are checked against ``dnncourse.params.RULES``, and
+the lesson's values together (its defaults included) against ``params.COMBINATIONS``.
 Last, ``output_dir`` is the run folder, for every lesson: ``plan_parameters`` is the
 one way a profile's parameters get into a lesson, for ``dnncourse run`` and for
 ``dnncourse prepare`` (the copies ``make test`` gives to nbval) alike.
@@ -22,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from ..params import RULES, ParameterError
+from ..params import RULES, ParameterError, check_combinations
 from .course import Book, BookError, Lesson
 
 RUNNER_OWNED = ("output_dir",)  # the run folder, set by ``plan_parameters`` itself
@@ -146,6 +147,10 @@ def plan_parameters(book: Book, lesson_ids: list[str], profile: str, overrides: 
                 raise ParameterError(f"{lesson.id}: unknown parameter(s) {', '.join(unknown)} in {source}. "
                                      f"Its parameters cell defines: {allowed}.")
         values = {**chosen, **{n: v for n, v in overrides.items() if n in names}, **per_lesson[lesson.id]}
-        plan[lesson.id] = {**{n: check_value(lesson, n, v, names[n]) for n, v in values.items()},
-                           "output_dir": str(output_dir)}
+        checked = {n: check_value(lesson, n, v, names[n]) for n, v in values.items()}
+        try:  # the rules over several parameters see the lesson's defaults where nothing overrides them
+            check_combinations({**names, **checked})
+        except ParameterError as err:
+            raise ParameterError(f"{lesson.id}: {err}") from None
+        plan[lesson.id] = {**checked, "output_dir": str(output_dir)}
     return plan

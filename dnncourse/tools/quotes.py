@@ -24,10 +24,11 @@ from typing import Any, Iterator
 
 import nbformat
 
-from ..compare import mean_std
 from ..results import load_results
+from ..summary import mean_std
 from .course import Lesson
-from .runner import RunState
+from .errors import ToolError
+from .runstate import RunState
 
 PLACEHOLDER = re.compile(r"⟪([^⟫]+)⟫")
 # A measured-looking number: three or more decimals (0.8773, -0.028), not inside `code`.
@@ -35,7 +36,7 @@ MEASURED = re.compile(r"(?<![\w.])[-+−]?\d+\.\d{3,}(?![\w.])")
 CODE_SPAN = re.compile(r"`[^`]*`")
 
 
-class QuoteError(ValueError):
+class QuoteError(ToolError):
     """A placeholder names nothing the run recorded, or a quoted number matches nothing."""
 
 

@@ -1,177 +1,36 @@
-"""Run lessons with papermill into a run folder (``dnncourse run``), and the run's state.
+"""Execute a run's lessons with papermill (``dnncourse run``): in turn or several at a time.
 
-A run folder holds everything one run produced::
-
-    runs/20260101-120000-smoke/
-        run.json             profile, backend, parameters, status of every lesson (``RunState``)
-        run.log              what the runner did, with timings
-        notebooks/*.ipynb    the executed lessons, outputs included
-        logs/<lesson>.log    each kernel's stdout and stderr
-        results/<lesson>.json  what each lesson recorded (``dnncourse.record_results``)
-        report.md/.csv/.png  the leaderboard (``dnncourse.tools.leaderboard``)
-        jupyter/kernels/dnncourse-run/kernel.json  how the kernels started (Python, environment)
-
-Parameters are checked (``dnncourse.tools.plan``) before any kernel starts. The
-state file is rewritten after every change, so an interrupted run says so and
-``dnncourse run --resume FOLDER`` re-runs only the lessons that did not finish.
-``RunState.load`` is the one reader of run.json (the leaderboard and the site use it).
-``dnncourse prepare`` writes the same folder with the lessons prepared, not executed.
+The run folder and its ``run.json`` are ``runstate``'s; the kernels and the papermill
+call are ``kernels``'. This module only executes: it marks each lesson running, done,
+failed (with the cell and the message) or interrupted, logs what it does, and says
+at the end what happened. The command line writes the report afterwards.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import shutil
 import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..compare import TENSORBOARD_ENV
+from .. import switches
 from .course import Book, Lesson
-from .environment import kernel_env
+from .kernels import RUN_KERNEL, cell_label, describe_error, environment, execute, kernel_environment, write_run_kernel
+from .runstate import RunState
 
-STATE_FILE = "run.json"
-RUN_KERNEL = "dnncourse-run"  # the kernel spec each run writes into its folder
-# Plots stay in the executed notebook even where MPLBACKEND=Agg is set (CI, tests).
-INLINE_PLOTS = {"MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-THREAD_VARS = ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 DEFAULT_TIMEOUT = 1800  # seconds per cell; papermill can stall on a cell that shows a widget
 
 log = logging.getLogger("dnncourse.run")
 
 
-class RunFolderError(ValueError):
-    """The run folder cannot be used (it holds an earlier run, or no run at all)."""
-
-
-@dataclass
-class LessonState:
-    """How one lesson of a run went."""
-
-    status: str = "pending"  # pending, running, done, failed, interrupted
-    params: dict = field(default_factory=dict)
-    notebook: str = ""
-    started: str | None = None
-    seconds: float | None = None
-    error: dict | None = None  # ename, evalue, cell_index, exec_count
-
-
-@dataclass
-class RunState:
-    """The contents of ``run.json``: what was asked for and how far the run got."""
-
-    folder: Path
-    profile: str
-    book: str
-    backend: str | None = None  # the Keras backend of every kernel (None: prepared, not run yet)
-    overrides: dict = field(default_factory=dict)
-    tensorboard: bool = False  # every lesson's comparisons log to RUN/tensorboard/<lesson>/
-    status: str = "running"  # prepared, running, done, failed, interrupted
-    created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-    lessons: dict[str, LessonState] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def save(self) -> None:
-        """Write run.json atomically (a crash never leaves half a file)."""
-        with self._lock:
-            data = {k: v for k, v in asdict(self).items() if k != "folder"}
-            tmp = self.folder / (STATE_FILE + ".tmp")
-            tmp.write_text(json.dumps(data, indent=2, default=str))
-            os.replace(tmp, self.folder / STATE_FILE)
-
-    def update(self, lesson_id: str, **changes: Any) -> None:
-        """Change one lesson's record and save at once."""
-        for key, value in changes.items():
-            setattr(self.lessons[lesson_id], key, value)
-        self.save()
-
-    def unfinished(self) -> list[str]:
-        """Lessons that still need running (anything not ``done``)."""
-        return [i for i, s in self.lessons.items() if s.status != "done"]
-
-    @classmethod
-    def load(cls, folder: str | Path) -> "RunState":
-        """Read a run folder's run.json; ``RunFolderError`` where there is none or it is unreadable."""
-        folder = Path(folder)
-        try:
-            data = json.loads((folder / STATE_FILE).read_text())
-            lessons = {i: LessonState(**s) for i, s in data.pop("lessons", {}).items()}
-            return cls(folder=folder, lessons=lessons, **data)
-        except (OSError, ValueError, TypeError, AttributeError) as err:
-            raise RunFolderError(f"{folder} is not a run folder (cannot read {STATE_FILE}: {err}).") from None
-
-
-# --- the run folder ------------------------------------------------------------------------
-
-def run_folder_path(book: Book, profile: str, out: str | Path | None) -> Path:
-    """Where a new run goes: ``out``, or a fresh ``runs/<timestamp>-<profile>`` beside book.yml."""
-    if out is not None:
-        return Path(out).resolve()
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    folder = book.root / "runs" / f"{stamp}-{profile}"
-    n = 1
-    while folder.exists():
-        n += 1
-        folder = book.root / "runs" / f"{stamp}-{profile}-{n}"
-    return folder.resolve()
-
-
-def new_run_folder(folder: Path, force: bool) -> Path:
-    """Create the run folder ``folder`` with its sub-folders.
-
-    An existing non-empty folder is refused unless ``force`` is given and it holds an
-    earlier run (a ``run.json``), which is then deleted.
-    """
-    if folder.exists() and any(folder.iterdir()):
-        if not force:
-            raise RunFolderError(f"{folder} already holds files; choose another --out, "
-                                 f"add --force to replace an earlier run, or --resume it.")
-        if not (folder / STATE_FILE).is_file():
-            raise RunFolderError(f"{folder} is not an earlier run folder (no {STATE_FILE}); "
-                                 f"--force only replaces run folders.")
-        shutil.rmtree(folder)
-    for sub in ("notebooks", "logs", "results"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def kernel_environment(jobs: int, backend: str, folder: Path) -> dict[str, str]:
-    """Environment for the kernels: ``KERNEL_ENV`` with ``backend``, inline plots, a share of the
-    cores, and a JAX compilation cache of the run's own (``folder/jax-cache``: every run starts cold)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    share = str(max(1, cores // max(1, jobs)))
-    return {**kernel_env(backend, headless=True, cache=folder / "jax-cache"), **INLINE_PLOTS,
-            **{name: share for name in THREAD_VARS}}
-
-
-def lesson_kernel(state: "RunState", lesson_id: str) -> str:
+def lesson_kernel(state: RunState, lesson_id: str) -> str:
     """The kernel spec a lesson runs with: the run's own, or with --tensorboard one per lesson."""
     return f"{RUN_KERNEL}-{lesson_id}" if state.tensorboard else RUN_KERNEL
-
-
-def write_run_kernel(folder: Path, env: dict[str, str], name: str = RUN_KERNEL) -> Path:
-    """Write the kernel spec of this run's kernels into the run folder; return its ``jupyter`` folder.
-
-    This Python, with ``env`` as the spec's ``env``. The runner finds it through
-    ``JUPYTER_PATH``, so the ``python3`` spec that ``dnncourse kernel`` installs for
-    JupyterLab (whose ``env`` would win over ours) never decides a run's backend,
-    and the folder records how its kernels started.
-    """
-    from ipykernel.kernelspec import write_kernel_spec
-
-    spec = folder / "jupyter" / "kernels" / name
-    shutil.rmtree(spec, ignore_errors=True)  # a resumed run may use other settings
-    write_kernel_spec(spec, overrides={"env": env, "display_name": f"dnncourse run ({env['KERAS_BACKEND']})"})
-    return folder / "jupyter"
 
 
 def setup_logging(folder: Path) -> None:
@@ -201,37 +60,8 @@ def close_logging() -> None:
         log.removeHandler(handler)
 
 
-# --- running lessons -----------------------------------------------------------------------
-
-def describe_error(err: BaseException, notebook: Path) -> dict:
-    """Where and why a lesson failed: error name and message, and the failing cell.
-
-    ``cell_index`` counts the cells of the lesson's own notebook from 0 (papermill's
-    injected-parameters cell and its red error banners are not counted), so it points
-    at the cell to fix; ``exec_count`` is the ``In [n]`` shown beside it when executed.
-    """
-    # papermill's own error carries the exception's message; others (timeouts) start with a summary line
-    message = str(getattr(err, "evalue", "") or err).strip().splitlines()
-    info = {"ename": getattr(err, "ename", type(err).__name__), "evalue": message[0] if message else "",
-            "cell_index": getattr(err, "cell_index", None), "exec_count": getattr(err, "exec_count", None)}
-    if notebook.is_file():
-        import nbformat
-        added_by_papermill = {"injected-parameters", "papermill-error-cell-tag"}
-        cells = [c for c in nbformat.read(notebook, as_version=4).cells
-                 if not added_by_papermill & set(c.get("metadata", {}).get("tags", []))]
-        meta = [c.get("metadata", {}).get("papermill", {}) for c in cells]
-        failed = [i for i, m in enumerate(meta) if m.get("status") == "failed"]
-        started = [i for i, m in enumerate(meta) if m.get("start_time")]  # a timeout or a dead kernel
-        index = failed[0] if failed else started[-1] if started else None
-        if index is not None:
-            info["cell_index"], info["exec_count"] = index, cells[index].get("execution_count")
-    return info
-
-
 def run_lesson(lesson: Lesson, state: RunState, timeout: int, position: int | None, label: str = "") -> None:
-    """Execute one lesson with papermill; record done or failed (with cell and message) in ``state``."""
-    import papermill
-
+    """Execute one lesson; record done or failed (with cell and message) in ``state``."""
     record = state.lessons[lesson.id]
     folder = state.folder
     notebook = folder / "notebooks" / lesson.path.name
@@ -243,13 +73,9 @@ def run_lesson(lesson: Lesson, state: RunState, timeout: int, position: int | No
     log.info(f"[{lesson.id}] started {label}: {lesson.title}")
     try:
         with open(folder / "logs" / f"{lesson.id}.log", "w") as kernel_log:
-            papermill.execute_notebook(
-                str(lesson.path), str(notebook), parameters=record.params, kernel_name=lesson_kernel(state, lesson.id),
-                # the kernel's working folder; papermill's own cwd= would chdir the whole process
-                resources={"metadata": {"path": str(workdir)}},
-                progress_bar={"desc": lesson.id, "position": position, "leave": True, "disable": None},
-                stdout_file=kernel_log, stderr_file=kernel_log, execution_timeout=timeout,
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])  # no kernel chatter on the console
+            execute(lesson.path, notebook, record.params, lesson_kernel(state, lesson.id), timeout,
+                    workdir=workdir, log=kernel_log,
+                    progress={"desc": lesson.id, "position": position, "leave": True, "disable": None})
     except KeyboardInterrupt:
         state.update(lesson.id, status="interrupted", seconds=round(time.perf_counter() - start, 1))
         raise
@@ -264,31 +90,6 @@ def run_lesson(lesson: Lesson, state: RunState, timeout: int, position: int | No
     finally:
         if workdir.is_dir() and not any(workdir.iterdir()):
             workdir.rmdir()
-
-
-def cell_label(error: dict) -> str:
-    """'cell 11 (In [7])' for messages: the lesson notebook's cell index, then its execution count."""
-    if error.get("cell_index") is None:
-        return "no cell (the kernel did not start or papermill failed)"
-    label = f"cell {error['cell_index']}"
-    if error.get("exec_count") is not None:
-        label += f" (In [{error['exec_count']}])"
-    return label
-
-
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables inside (``JUPYTER_PATH`` for a run); restore them afterwards."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager
@@ -331,26 +132,30 @@ def run_in_parallel(lessons: list[Lesson], state: RunState, timeout: int, bar, j
             os._exit(130)
 
 
+def write_kernels(state: RunState, lessons: list[Lesson], jobs: int) -> Path:
+    """The run's kernel spec (and with --tensorboard one per lesson); return the folder Jupyter searches."""
+    env = kernel_environment(jobs, state.backend, state.folder)
+    jupyter = write_run_kernel(state.folder, env)
+    if state.tensorboard:  # the same kernel, plus the folder its comparisons log to
+        for lesson in lessons:
+            write_run_kernel(state.folder, {**env, switches.TENSORBOARD_DIR: str(state.folder / "tensorboard" / lesson.id)},
+                             name=lesson_kernel(state, lesson.id))
+    return jupyter
+
+
 def run_all(book: Book, state: RunState, lesson_ids: list[str], jobs: int = 1,
             timeout: int = DEFAULT_TIMEOUT) -> RunState:
-    """Run the named lessons (in turn, or ``jobs`` at a time), then write the report.
+    """Run the named lessons (in turn, or ``jobs`` at a time).
 
     Ctrl-C (or SIGTERM) marks the run and the lessons in progress ``interrupted``;
     finished lessons keep their status, so ``--resume`` picks up from there.
     """
     from tqdm import tqdm
 
-    from .leaderboard import write_report
-
     lessons = [book.lesson(i) for i in lesson_ids]
     state.status = "running"
     state.save()
-    env = kernel_environment(jobs, state.backend, state.folder)
-    jupyter = write_run_kernel(state.folder, env)
-    if state.tensorboard:  # the same kernel, plus the folder its comparisons log to
-        for lesson in lessons:
-            write_run_kernel(state.folder, {**env, TENSORBOARD_ENV: str(state.folder / "tensorboard" / lesson.id)},
-                             name=lesson_kernel(state, lesson.id))
+    jupyter = write_kernels(state, lessons, jobs)
     search_path = os.pathsep.join(filter(None, [str(jupyter), os.environ.get("JUPYTER_PATH")]))
     log.info(f"Running {len(lessons)} lesson(s), profile {state.profile!r}, Keras backend {state.backend}, "
              f"{jobs} at a time, into {state.folder}")
@@ -373,7 +178,6 @@ def run_all(book: Book, state: RunState, lesson_ids: list[str], jobs: int = 1,
     state.status = "done" if not state.unfinished() else "failed"
     state.save()
     log.info(f"Finished in {time.perf_counter() - started:.0f} s.")
-    write_report(state.folder)
     return state
 
 

@@ -30,17 +30,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..params import ParameterError
+from .. import switches
 from .course import Book
 from .environment import chosen_backend, kernel_env
+from .errors import ToolError
 
 LOCALHOST = "127.0.0.1"
-CORES_ENV = "DNNCOURSE_TUNE_CORES"  # the cores a worker started by --workers may use
+DEFAULT_PORT = 8000  # the chief's port when --oracle names none (it binds to LOCALHOST)
+CORES_ENV = switches.TUNE_CORES  # the cores a worker started by --workers may use
 LESSON = "08_tuning"
 SEARCH_PARAMETERS = ("max_trials", "search_epochs", "search_n_train", "batch_size", "seed")
 
 
-class TuneError(ParameterError):
+class TuneError(ToolError):
     """A request ``dnncourse tune`` cannot carry out; the message names the fix."""
 
 

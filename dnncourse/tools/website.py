@@ -22,8 +22,9 @@ import jinja2
 import nbformat
 
 from .course import Book, Lesson
+from .errors import ToolError
 from .leaderboard import leaderboard, plot_leaderboard, readable
-from .runner import RunState
+from .runstate import RunState
 
 MATHJAX_CONFIG = "MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
@@ -63,7 +64,7 @@ img { max-width: 100%; } .muted { color: #666; }
 """
 
 
-class SiteFolderError(ValueError):
+class SiteFolderError(ToolError):
     """The site folder holds files that are not an earlier site."""
 
 
