@@ -248,11 +248,16 @@ def saved_notebook(page, folder: Path, name: str):
 
 
 # The notebook's scroller, its geometry, and whether everything in it is drawn: every image
-# decoded, the fonts loaded, the scroller at the top.
+# decoded, the fonts loaded, the scroller at the top. ``height`` is where the last cell ends,
+# not the scroll height: that includes the "scroll past end" space, which grows with the window.
 LAYOUT = """() => {
   const outer = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
   const images = [...outer.querySelectorAll('img')];
-  return {width: outer.getBoundingClientRect().width, height: outer.scrollHeight,
+  const cells = outer.querySelectorAll('.jp-Cell');
+  const box = outer.getBoundingClientRect();
+  const end = cells.length ? cells[cells.length - 1].getBoundingClientRect().bottom - box.top + outer.scrollTop
+                           : outer.scrollHeight;
+  return {width: box.width, height: Math.ceil(end),
           client: outer.clientHeight, top: outer.scrollTop, fonts: document.fonts.status,
           images: images.every(i => i.complete && i.naturalWidth > 0),
           browser: [...document.querySelectorAll('.jp-FileBrowser')].some(e => e.offsetWidth > 0)};

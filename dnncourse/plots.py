@@ -158,3 +158,28 @@ def show_images(images: np.ndarray, labels: np.ndarray, class_names: Sequence[st
         ax.set_title(text, fontsize=8, color=color)
     fig.tight_layout()
     return fig
+
+
+def plot_paired(table, variant: str, reference: str, metric: str = "val_accuracy", ax=None):
+    """Per seed, ``variant`` minus ``reference`` on ``metric`` (dots), their mean and 95 % interval (lesson 01).
+
+    The picture behind ``dc.paired_verdict``: a verdict is decided when the interval's bar
+    stays clear of the zero line.
+    """
+    from .verdicts import interval, paired_differences
+
+    differences = paired_differences(table, variant, reference, metric)
+    mean, low, high = interval(differences)
+    ax = _axes(ax, figsize=(6, 2.2))
+    ax.axvline(0, color="grey", lw=1)
+    ax.scatter(differences, np.zeros(len(differences)), color=colour_of(variant), zorder=3, label="one seed")
+    if not np.isnan(low):
+        ax.errorbar([mean], [0.3], xerr=[[mean - low], [high - mean]], fmt="D", color="black", capsize=4,
+                    label="mean, 95 % interval")
+    for seed, value in differences.items():
+        ax.annotate(f"seed {seed}", (value, 0), textcoords="offset points", xytext=(0, -14), ha="center", fontsize=7)
+    ax.set_ylim(-0.6, 0.8)
+    ax.set_yticks([])
+    ax.set_xlabel(f"{metric}: {variant} minus {reference}")
+    ax.legend(fontsize=8, loc="upper right")
+    return ax

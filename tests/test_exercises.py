@@ -108,3 +108,63 @@ def test_strict_mode_raises_for_ci(monkeypatch):
 def test_an_unknown_exercise_lists_the_known_ones(capsys):
     check("99.9", 1)
     assert "There is no exercise '99.9'" in capsys.readouterr().out
+
+
+# --- one toolkit, and guesses that must not pass ----------------------------------------------
+
+def small_model(loss="sparse_categorical_crossentropy", optimizer="rmsprop", units=300, l2=None):
+    import keras
+
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(units, activation="relu", kernel_regularizer=regularizer),
+                              keras.layers.Dense(10, activation="softmax", kernel_regularizer=regularizer)])
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    return model
+
+
+def test_the_loss_is_read_the_same_way_however_it_is_given():
+    import keras
+
+    from dnncourse.exercises.expect import loss_name
+
+    for loss in ("sparse_categorical_crossentropy", keras.losses.SparseCategoricalCrossentropy(),
+                 keras.losses.sparse_categorical_crossentropy):
+        assert loss_name(small_model(loss=loss)) == "sparse_categorical_crossentropy", loss
+    assert loss_name(small_model(loss=keras.losses.CategoricalCrossentropy())) == "categorical_crossentropy"
+
+
+def test_learning_rates_of_numbers_and_schedules():
+    import keras
+
+    from dnncourse.exercises.expect import learning_rate_of
+
+    assert learning_rate_of(keras.optimizers.Adam(3e-4)) == pytest.approx(3e-4)
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.5)
+    assert learning_rate_of(keras.optimizers.SGD(schedule)) == pytest.approx(0.01)
+
+
+@pytest.mark.parametrize("optimizer, loss, message", [
+    ("sgd", "sparse_categorical_crossentropy", "compiled with SGD, not RMSprop"),
+    ("rmsprop", "categorical_crossentropy", "loss categorical_crossentropy, not sparse_categorical_crossentropy"),
+])
+def test_01_2_checks_the_optimizer_and_the_loss_the_task_names(capsys, optimizer, loss, message):
+    check("01.2", lambda: small_model(loss=loss, optimizer=optimizer))
+    assert message in capsys.readouterr().out
+    check("01.2", lambda: small_model())
+    assert "✅ correct" in capsys.readouterr().out
+
+
+def test_04_1_wants_a_function_of_the_kernels_not_the_models_own_sum(capsys):
+    import numpy as np
+
+    model = small_model(l2=1e-4)
+    right = float(sum(model.losses))
+    check("04.1", right, model=model)  # the bare number, however right, is not the function asked for
+    assert "asks for the function l2_penalty(kernels, factor)" in capsys.readouterr().out
+    check("04.1", lambda kernels, factor: float(sum(model.losses)), model=model)
+    assert "not for other kernels" in capsys.readouterr().out
+    check("04.1", lambda kernels, factor: sum(float(np.sum(k ** 2)) for k in kernels), model=model)
+    assert "without the factor" in capsys.readouterr().out
+    check("04.1", lambda kernels, factor: factor * sum(float(np.sum(k ** 2)) for k in kernels), model=model)
+    assert "✅ correct" in capsys.readouterr().out

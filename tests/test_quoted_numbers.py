@@ -1,7 +1,8 @@
 """Every number a lesson's text quotes is one its full run recorded (or a notes figure it recorded).
 
 The full run whose numbers the lessons quote is kept in measured/full/ (results/<lesson>.json,
-run.json); `dnncourse quotes fill` wrote its values into the lessons' placeholders.
+run.json); `dnncourse quotes measured/full` writes its values into the lessons' quotes, and
+writes a new run's over them.
 """
 
 import json
@@ -21,12 +22,16 @@ LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 def test_quoted_numbers_match_the_full_run(lesson):
     recorded = MEASURED / f"{lesson.stem}.json"
     assert recorded.is_file(), f"no recorded full run for {lesson.stem} in {MEASURED}"
-    assert quotes.check_lesson(lesson, json.loads(recorded.read_text())) == []
+    seconds = json.loads((MEASURED.parent / "run.json").read_text())["lessons"][lesson.stem]["seconds"]
+    assert quotes.check_lesson(lesson, json.loads(recorded.read_text()), seconds) == []
 
 
 RESULTS = {"rows": [{"variant": "baseline", "val_accuracy_mean": 0.87734, "val_accuracy_std": 0.00196,
                      "best_epoch_mean": 5.333, "notes_figure": 0.8722}],
-           "facts": {"stopped_epoch": 24, "gap": 0.0281}, "params": {"learning_rate": 0.001}}
+           "facts": {"stopped_epoch": 24, "gap": 0.0281}, "params": {"learning_rate": 0.001},
+           "verdicts": [{"question": "does dropout help?", "variant": "dropout", "reference": "baseline",
+                         "metric": "min_val_loss", "higher_is_better": False, "n_pairs": 3, "difference": 0.0123,
+                         "low": 0.004, "high": 0.02, "label": "better"}]}
 
 
 def _lesson(tmp_path, text):
@@ -41,8 +46,34 @@ def test_fill_writes_recorded_values(tmp_path):
                              "stop ⟪fact:stopped_epoch⟫, gap ⟪fact:gap⟫ in ⟪time⟫ s")
     assert quotes.fill_lesson(path, RESULTS, seconds=171.6) == 5
     text = nbformat.read(path, as_version=4).cells[0].source
-    assert text == "acc 0.8773 ± 0.0020, best 5.3, stop 24, gap 0.0281 in 172 s"
-    assert quotes.check_lesson(path, RESULTS) == []
+    assert quotes.QUOTE.sub(lambda m: m.group(2), text) == "acc 0.8773 ± 0.0020, best 5.3, stop 24, gap 0.0281 in 172 s"
+    assert "<!--q baseline|val_accuracy±-->0.8773 ± 0.0020<!--/q-->" in text
+    assert quotes.check_lesson(path, RESULTS, seconds=171.6) == []
+
+
+def test_filling_is_repeatable_and_a_new_run_refills_every_quote(tmp_path):
+    path = _lesson(tmp_path, "acc ⟪baseline|val_accuracy±⟫; dropout is ⟪verdict:does dropout help?⟫ "
+                             "(⟪verdict:does dropout help?|difference|+.4f⟫)")
+    quotes.fill_lesson(path, RESULTS)
+    once = nbformat.read(path, as_version=4).cells[0].source
+    assert quotes.fill_lesson(path, RESULTS) == 3
+    assert nbformat.read(path, as_version=4).cells[0].source == once, "a second fill changed the text"
+    assert "better<!--/q--> (<!--q verdict:does dropout help?|difference|+.4f-->+0.0123<!--/q-->)" in once
+
+    rerun = {**RESULTS, "rows": [{**RESULTS["rows"][0], "val_accuracy_mean": 0.8801}],
+             "verdicts": [{**RESULTS["verdicts"][0], "label": "undecided", "difference": 0.0004}]}
+    problems = quotes.check_lesson(path, rerun)
+    assert len(problems) == 3 and "shows '0.8773 ± 0.0020', the run recorded '0.8801 ± 0.0020'" in problems[0]
+    quotes.fill_lesson(path, rerun)
+    text = nbformat.read(path, as_version=4).cells[0].source
+    assert quotes.QUOTE.sub(lambda m: m.group(2), text) == "acc 0.8801 ± 0.0020; dropout is undecided (+0.0004)"
+    assert quotes.check_lesson(path, rerun) == []
+
+
+def test_a_quote_edited_by_hand_is_found(tmp_path):
+    path = _lesson(tmp_path, "acc <!--q baseline|val_accuracy±-->0.8800 ± 0.0020<!--/q-->")
+    problems = quotes.check_lesson(path, RESULTS)
+    assert len(problems) == 1 and "shows '0.8800 ± 0.0020'" in problems[0]
 
 
 @pytest.mark.parametrize("text, problem", [
@@ -65,3 +96,5 @@ def test_unknown_placeholder_names_what_exists():
         quotes.fill_text("⟪dropout|val_accuracy⟫", RESULTS)
     with pytest.raises(quotes.QuoteError, match="facts: stopped_epoch, gap"):
         quotes.fill_text("⟪fact:nope⟫", RESULTS)
+    with pytest.raises(quotes.QuoteError, match="recorded: does dropout help?"):
+        quotes.fill_text("⟪verdict:is it faster?⟫", RESULTS)

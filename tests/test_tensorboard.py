@@ -3,7 +3,6 @@
 Lesson 07's own logs and ``dnncourse run --tensorboard`` are checked on the course run
 (tests/test_course_run.py), with ``scalars`` from here."""
 
-import json
 from pathlib import Path
 
 import keras

@@ -1,8 +1,11 @@
-"""Small checks the exercise modules share: numbers, choices, models a student built."""
+"""Small checks every lesson's exercises share: numbers, choices, verdicts, and the models a student
+built (their layers, loss, optimizer and learning rate), read one way for every lesson."""
 
 from __future__ import annotations
 
+import math
 import numbers
+import re
 from typing import Any, Callable, Iterable, Sequence
 
 import keras
@@ -118,6 +121,56 @@ def layers_of(model: keras.Model, kind: type) -> list:
 def dense_units(model: keras.Model) -> list[int]:
     """Units of every Dense layer, in order, output layer included."""
     return [layer.units for layer in layers_of(model, keras.layers.Dense)]
+
+
+def loss_name(model: keras.Model) -> str:
+    """The compiled loss in snake case, however it was given: a string (``"sparse_categorical_crossentropy"``),
+    a loss object (``keras.losses.SparseCategoricalCrossentropy()``) or a function
+    (``keras.losses.sparse_categorical_crossentropy``)."""
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, str):
+        return loss.strip().lower()
+    function = getattr(loss, "fn", None)  # a keras.losses.* object wraps its function
+    name = getattr(function, "__name__", None) or getattr(loss, "__name__", None) or type(loss).__name__
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+def expect_loss(model: keras.Model, expected: str = "sparse_categorical_crossentropy",
+                hint: str = 'the labels are class numbers 0 to 9: loss="sparse_categorical_crossentropy".') -> None:
+    """The model is compiled with the loss ``expected`` (given in any of ``loss_name``'s forms)."""
+    expect_compiled(model)
+    got = loss_name(model)
+    expect_true(got == expected, f"it is compiled with the loss {got}, not {expected}.", hint)
+
+
+def optimizer_name(model: keras.Model) -> str:
+    """The compiled optimizer's class, lower case: ``"rmsprop"``, ``"adam"``, ``"sgd"``."""
+    return type(getattr(model, "optimizer", None)).__name__.lower()
+
+
+def expect_optimizer(model: keras.Model, expected: str, hint: str | None = None) -> None:
+    """The model is compiled with the optimizer ``expected`` (a class name, any case: "RMSprop", "adam")."""
+    expect_compiled(model)
+    got = optimizer_name(model)
+    expect_true(got == expected.lower(), f"it is compiled with {type(model.optimizer).__name__}, not {expected}.",
+                hint or f'compile it with optimizer="{expected.lower()}".')
+
+
+def learning_rate_of(optimizer) -> float:
+    """An optimizer's learning rate: its number, or a schedule's starting rate (``initial_learning_rate``)."""
+    rate = getattr(optimizer, "_learning_rate", None)
+    schedule = rate if isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) else None
+    if schedule is not None:
+        return float(getattr(schedule, "initial_learning_rate"))
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
+def expect_learning_rate(model: keras.Model, expected: float, what: str, hint: str | None = None) -> None:
+    """The compiled optimizer (or its schedule) starts at ``expected``."""
+    expect_compiled(model)
+    rate = learning_rate_of(model.optimizer)
+    expect_true(math.isclose(rate, expected, rel_tol=1e-4),
+                f"{type(model.optimizer).__name__}'s learning rate is {rate:g}, not {expected:g} ({what}).", hint)
 
 
 def expect_true(condition: bool, message: str, hint: str | None = None) -> None:

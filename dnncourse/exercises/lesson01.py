@@ -5,7 +5,8 @@ from __future__ import annotations
 import keras
 
 from ..summary import verdict_table
-from .expect import built_model, dense_units, expect_compiled, expect_number, expect_true, expect_verdict
+from .expect import (built_model, dense_units, expect_loss, expect_number, expect_optimizer, expect_true,
+                     expect_verdict)
 
 
 def wide_parameters(answer) -> str:
@@ -26,7 +27,8 @@ def build_wide(answer) -> str:
                 f"the hidden layer uses {hidden.activation.__name__}; the baseline uses relu.")
     expect_true(output.activation.__name__ == "softmax",
                 f"the output uses {output.activation.__name__}; ten class probabilities need softmax.")
-    expect_compiled(model)
+    expect_optimizer(model, "RMSprop", 'compiled the same way as the baseline: optimizer="rmsprop".')
+    expect_loss(model)
     expect_true(model.count_params() == 238_510, f"it has {model.count_params():,} parameters, not 238,510.",
                 "the input must be 28×28 images, flattened (keras.Input(shape=(28, 28)), Flatten()).")
     return "a 784 → 300 → 10 network, compiled, 238,510 parameters."

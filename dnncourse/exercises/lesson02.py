@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from ..summary import verdict_table
-from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_number, expect_true,
+from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_number, expect_true,
                      expect_verdict)
 
 
@@ -42,13 +42,6 @@ def weight_updates(answer, data, epochs, batch_size, model=None) -> str:
             f"`iterations` counter says; Adam's beta_1=0.99 averages over roughly the last 100 of them, "
             f"{100 / per_epoch:.2f} of an epoch here.")
 
-
-def _loss_name(model) -> str:
-    loss = model.loss
-    if isinstance(loss, str):
-        return loss
-    fn = getattr(loss, "fn", None)
-    return getattr(fn, "__name__", None) or getattr(loss, "name", None) or getattr(loss, "__name__", repr(loss))
 
 
 def build_nesterov_gentle(answer) -> str:
@@ -83,10 +76,7 @@ def build_nesterov_gentle(answer) -> str:
                 f"its momentum is {config.get('momentum', 0.0):.4g}; keep the lesson's 0.9.",
                 "pass momentum=0.9 to SGD (the string 'sgd' has no momentum).")
     expect_true(bool(config.get("nesterov")), "it uses classic momentum, not Nesterov's.", "pass nesterov=True.")
-    loss = _loss_name(first)
-    expect_true(loss == "sparse_categorical_crossentropy",
-                f"its loss is {loss}; the labels are class numbers 0 to 9, so the course uses "
-                "sparse_categorical_crossentropy.", 'loss="sparse_categorical_crossentropy".')
+    expect_loss(first)
     scores = first.evaluate(np.zeros((8, 28, 28), dtype="float32"), np.zeros(8, dtype="int64"),
                             verbose=0, return_dict=True)
     expect_true("accuracy" in scores,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..summary import verdict_table
-from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
+from .expect import Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict
 
 DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam"
 SGD_DEFAULT_RATE, SCALED_RATE = 0.01, 0.04
@@ -96,11 +96,7 @@ def build_sgd_fast(answer) -> str:
             raise Wrong("its learning rate is 0.01 divided by four: a larger batch gets a larger step, not a "
                         "smaller one.", hint)
         raise Wrong(f"its learning rate is {rate:g}, not four times SGD's default.", hint)
-    loss = model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", None) or \
-        getattr(model.loss, "__name__", type(model.loss).__name__)
-    expect_true("sparse_categorical_crossentropy" in str(loss).lower(),
-                f"it is compiled with the loss {loss!r}; the three models use sparse_categorical_crossentropy.",
-                "the labels are class numbers 0-9: loss=\"sparse_categorical_crossentropy\".")
+    expect_loss(model)
     again = built_model(answer, name)
     expect_true(again is not model, f"{name} returned the same model object twice; every call must build a new one.",
                 "create the model inside the function (keras.Sequential([...]) or two_hidden(...)) on every call.")

@@ -10,7 +10,8 @@ import keras
 import numpy as np
 
 from ..summary import verdict_table
-from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
+from .expect import (Wrong, built_model, expect_compiled, expect_learning_rate, expect_loss, expect_true, returns,
+                     expect_verdict)
 
 
 # 04.1 ------------------------------------------------------------------------------------------
@@ -38,6 +39,15 @@ def _kernels_and_biases(model) -> list[tuple[float, np.ndarray, np.ndarray | Non
     return found
 
 
+def _one_number(value) -> float:
+    if not isinstance(value, numbers.Real) and hasattr(value, "__array__") and np.size(value) == 1:
+        value = float(np.asarray(value))   # a NumPy or JAX scalar
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise Wrong(f"l2_penalty(kernels, factor) returned {type(value).__name__}, not one number.",
+                    "add the squared weights of all the kernels into a single float, times the factor.")
+    return float(value)
+
+
 def l2_penalty(answer, model) -> str:
     if not isinstance(model, keras.Model):
         raise Wrong(f"the check needs the trained model as `model=`, not {type(model).__name__}.",
@@ -46,46 +56,46 @@ def l2_penalty(answer, model) -> str:
     expect_true(bool(layers), "the model passed as `model=` has no L2 kernel penalty to add up.",
                 "l2_model should be deep.models[(\"256-128-64 + L2(1e-4)\", seeds[0])], "
                 "the L2 model of the weight-decay section.")
-    if not isinstance(answer, numbers.Real) and hasattr(answer, "__array__") and np.size(answer) == 1:
-        answer = float(np.asarray(answer))   # a NumPy or JAX scalar, e.g. from sum(l2_model.losses)
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"the penalty should be one number, not {type(answer).__name__}.",
-                    "add the penalties of the four layers into a single float.")
-    answer = float(answer)
-    penalties = [factor * np.sum(kernel ** 2) for factor, kernel, _ in layers]
+    expect_true(callable(answer) and not isinstance(answer, keras.Model),
+                f"04.1 asks for the function l2_penalty(kernels, factor), not {type(answer).__name__}.",
+                "def l2_penalty(kernels, factor): return factor × the sum of every squared weight.")
+    factor, kernels = layers[0][0], [kernel for _, kernel, _ in layers]
+    answer_value = _one_number(returns(answer, kernels, factor, what="l2_penalty(kernels, factor)"))
+    penalties = [factor * np.sum(kernel ** 2) for kernel in kernels]
     expected = float(sum(penalties))
 
     def near(value: float) -> bool:
-        return math.isclose(answer, value, rel_tol=1e-4, abs_tol=1e-9)
+        return math.isclose(answer_value, value, rel_tol=1e-4, abs_tol=1e-9)
 
-    if near(expected):
-        return (f"λ·Σw² over the {len(layers)} kernels is {expected:.4f}; it is part of every loss Keras reports "
-                "for this model, training and validation alike, which is why its loss is not compared "
-                "with the plain one's.")
-    factor = layers[0][0]
-    squares = sum(float(np.sum(kernel ** 2)) for _, kernel, _ in layers)
-    norms = sum(f * float(np.linalg.norm(kernel)) for f, kernel, _ in layers)
-    with_biases = expected + sum(f * float(np.sum(b ** 2)) for f, _, b in layers if b is not None)
-    mistakes = [
-        (squares, "that is Σw² without the factor λ.", f"multiply by the factor of L2({factor:g})."),
-        (expected / 2, "that is half the penalty: some textbooks write λ/2·Σw², Keras's L2(λ) adds λ·Σw².",
-         "drop the 1/2."),
-        (with_biases, "that includes the biases; build_l2 penalizes only the kernels (kernel_regularizer).",
-         "use layer.kernel (or get_weights()[0]) only."),
-        (norms, "that uses the length of the weights, not the sum of their squares.",
-         "square every weight, then add them up."),
-    ]
-    mistakes += [(p, f"that is the penalty of one layer only (Dense layer {i + 1} of {len(layers)}).",
-                  "add the penalties of all the Dense layers, the output layer included.")
-                 for i, p in enumerate(penalties)]
-    mistakes += [(sum(factor * float(np.mean(kernel ** 2)) for _, kernel, _ in layers),
-                  "that uses the mean of the squared weights, not their sum.", "use .sum(), not .mean().")]
-    for value, message, hint in mistakes:
-        if near(value):
-            raise Wrong(f"{answer:.6g}: {message}", hint)
-    raise Wrong(f"{answer:.6g} is not the L2 penalty of this model.",
-                "for every Dense layer: factor × (kernel ** 2).sum(), with the factor of L2(1e-4); then add the "
-                "four layers up. sum(l2_model.losses) lets you check your arithmetic.")
+    if not near(expected):
+        squares = sum(float(np.sum(kernel ** 2)) for kernel in kernels)
+        mistakes = [
+            (squares, "that is Σw² without the factor λ.", "multiply by `factor`."),
+            (expected / 2, "that is half the penalty: some textbooks write λ/2·Σw², Keras's L2(λ) adds λ·Σw².",
+             "drop the 1/2."),
+            (sum(factor * float(np.linalg.norm(kernel)) for kernel in kernels),
+             "that uses the length of the weights, not the sum of their squares.", "square every weight, then add them up."),
+            (sum(factor * float(np.mean(kernel ** 2)) for kernel in kernels),
+             "that uses the mean of the squared weights, not their sum.", "use .sum(), not .mean()."),
+        ]
+        mistakes += [(float(p), f"that is the penalty of one kernel only (Dense layer {i + 1} of {len(kernels)}).",
+                      "add the penalties of every kernel in `kernels`.") for i, p in enumerate(penalties)]
+        for value, message, hint in mistakes:
+            if near(value):
+                raise Wrong(f"for l2_model your function gives {answer_value:.6g}: {message}", hint)
+        raise Wrong(f"for l2_model your function gives {answer_value:.6g}, not its L2 penalty.",
+                    "for every kernel in `kernels`: (kernel ** 2).sum(); add them up and multiply by `factor`.")
+    rng = np.random.default_rng(4)
+    others, other_factor = [rng.standard_normal((5, 3)), rng.standard_normal((3, 2))], 0.01
+    other = _one_number(returns(answer, others, other_factor, what="l2_penalty(kernels, factor)"))
+    wanted = other_factor * sum(float(np.sum(k ** 2)) for k in others)
+    expect_true(math.isclose(other, wanted, rel_tol=1e-4),
+                "your function is right for l2_model but not for other kernels and another factor: it must "
+                "compute the penalty from its arguments, not take it from the model.",
+                "use only `kernels` and `factor` inside the function.")
+    return (f"λ·Σw² over the {len(kernels)} kernels is {expected:.4f}; it is part of every loss Keras reports "
+            "for this model, training and validation alike, which is why its loss is not compared "
+            "with the plain one's.")
 
 
 # 04.2 ------------------------------------------------------------------------------------------
@@ -165,12 +175,8 @@ def build_dropout_l2(answer) -> str:
     expect_true(isinstance(model.optimizer, keras.optimizers.Adam),
                 f"it is compiled with {type(model.optimizer).__name__}, not Adam.",
                 "compile it with compile_adam(model).")
-    rate = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
-    expect_true(math.isclose(rate, 1e-3, rel_tol=1e-4), f"Adam's learning rate is {rate:g}, not 1e-3 (LEARNING_RATE).",
-                "compile_adam(model) uses LEARNING_RATE.")
-    loss = model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", type(model.loss).__name__)
-    expect_true("sparse_categorical_crossentropy" in str(loss).lower().replace(" ", "_"),
-                f"the loss is {loss}, not sparse_categorical_crossentropy.", "compile it with compile_adam(model).")
+    expect_learning_rate(model, 1e-3, "LEARNING_RATE", "compile_adam(model) uses LEARNING_RATE.")
+    expect_loss(model, hint="compile it with compile_adam(model).")
     other = _build(answer, rate=0.4, factor=1e-3)
     _shape(other, 0.4, 1e-3, _call(rate=0.4, factor=1e-3))
     again = _build(answer)

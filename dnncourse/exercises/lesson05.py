@@ -8,7 +8,8 @@ import numbers
 import keras
 
 from ..summary import verdict_table
-from .expect import Wrong, built_model, dense_units, expect_compiled, expect_true, expect_verdict
+from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict,
+                     learning_rate_of)
 
 
 # 05.1 ------------------------------------------------------------------------------------------
@@ -84,15 +85,6 @@ def _token(layer) -> str | None:
     return type(layer).__name__
 
 
-def _loss_name(loss) -> str:
-    if isinstance(loss, str):
-        return loss
-    fn = getattr(loss, "fn", None)   # a keras.losses.* object wraps its function
-    if fn is not None:
-        return getattr(fn, "__name__", "")
-    return getattr(loss, "__name__", getattr(loss, "name", type(loss).__name__))
-
-
 def build_he_bn(answer) -> str:
     model = built_model(answer, "build_he_bn")
     try:
@@ -127,13 +119,11 @@ def build_he_bn(answer) -> str:
     optimizer = model.optimizer
     expect_true(isinstance(optimizer, keras.optimizers.SGD), f"it is compiled with {type(optimizer).__name__}, "
                 "not SGD.", "optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9), as in deep_mlp.")
-    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    rate = learning_rate_of(optimizer)
     expect_true(math.isclose(rate, 0.01, rel_tol=1e-5) and math.isclose(float(optimizer.momentum), 0.9),
                 f"its SGD has learning_rate={rate:g} and momentum={float(optimizer.momentum):g}.",
                 "keras.optimizers.SGD(learning_rate=0.01, momentum=0.9); the string \"sgd\" has no momentum.")
-    loss = _loss_name(model.loss)
-    expect_true(loss == "sparse_categorical_crossentropy", f"its loss is {loss}.",
-                'loss="sparse_categorical_crossentropy": the labels are class numbers 0 to 9.')
+    expect_loss(model)
     trainable = sum(int(math.prod(w.shape)) for w in model.trainable_weights)
     frozen = sum(int(math.prod(w.shape)) for w in model.non_trainable_weights)
     return (f"Dense → BN → ReLU three times, He, BN momentum 0.9: {trainable:,} trainable parameters and "

@@ -10,7 +10,8 @@ import keras
 import pandas as pd
 
 from ..summary import verdict_table
-from .expect import Wrong, dense_units, expect_compiled, expect_true, expect_verdict, layers_of
+from .expect import (Wrong, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict, layers_of,
+                     learning_rate_of)
 
 # --- 08.1 ----------------------------------------------------------------------------------------
 
@@ -164,14 +165,11 @@ def _expect_funnel(model: keras.Model, units: list[int], dropout: float, learnin
     expect_true(isinstance(optimizer, keras.optimizers.Adam),
                 f"the model is compiled with {type(optimizer).__name__}, not Adam.",
                 "compile with optimizer=keras.optimizers.Adam(learning_rate).")
-    rate = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+    rate = learning_rate_of(optimizer)
     expect_true(math.isclose(rate, learning_rate, rel_tol=1e-4),
                 f"with learning_rate={learning_rate} your Adam starts at {rate:.3g}.",
                 "pass the value hp.Float(\"learning_rate\", ...) returned to keras.optimizers.Adam(...).")
-    loss = model.loss if isinstance(model.loss, str) else type(model.loss).__name__
-    expect_true(str(loss).replace("_", "").lower() == "sparsecategoricalcrossentropy",
-                f"the loss is {loss}, not sparse_categorical_crossentropy.",
-                "the labels are integers 0 to 9: loss=\"sparse_categorical_crossentropy\".")
+    expect_loss(model)
 
 
 def funnel_space(answer) -> str:

@@ -76,6 +76,32 @@ def plot_leaderboard(table: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
+VERDICT_COLUMNS = ["lesson", "question", "variant", "reference", "metric", "higher_is_better", "n_pairs",
+                   "difference", "low", "high", "label"]
+
+
+def verdicts(run_folder: str | Path) -> pd.DataFrame:
+    """Every verdict the run's lessons recorded, one row each (``dc.paired_verdict``'s fields)."""
+    rows = [{"lesson": payload["lesson"], **verdict}
+            for payload in load_results(run_folder) for verdict in payload.get("verdicts", [])]
+    return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+
+
+def readable_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts as people read them: the difference with its 95 % interval, and the label."""
+    def number(value: object) -> str:
+        return "–" if value is None or pd.isna(value) else f"{value:+.4f}"
+
+    return pd.DataFrame({
+        "lesson": table["lesson"], "question": table["question"],
+        "variant vs reference": table["variant"] + " vs " + table["reference"], "metric": table["metric"],
+        "pairs": table["n_pairs"],
+        "difference [95 % interval]": [f"{number(d)} [{number(lo)}, {number(hi)}]"
+                                       for d, lo, hi in zip(table["difference"], table["low"], table["high"])],
+        "verdict": table["label"],
+    })
+
+
 def _status_lines(state: RunState) -> list[str]:
     """Markdown lines on the run itself (profile, backend, lessons and their status)."""
     lines = [f"Profile **{state.profile}**, Keras backend **{state.backend}**, started {state.created}, "
@@ -91,7 +117,8 @@ def _status_lines(state: RunState) -> list[str]:
 
 
 def write_report(run_folder: str | Path) -> dict[str, Path]:
-    """Write report.md, report.csv and (when there are results) report.png into the run folder."""
+    """Write report.md, report.csv, (when there are results) report.png and (when lessons judged
+    something) verdicts.csv into the run folder."""
     run_folder = Path(run_folder)
     table = leaderboard(run_folder)
     paths = {"csv": run_folder / "report.csv", "md": run_folder / "report.md"}
@@ -108,5 +135,13 @@ def write_report(run_folder: str | Path) -> dict[str, Path]:
         lines += ["Ranked by validation accuracy (mean ± standard deviation over seeds, last epoch). "
                   "Test accuracy where the lesson measured it; 'the notes' is the source notes' figure.", "",
                   readable(table).to_markdown(index=False), "", "![leaderboard](report.png)"]
+    judged = verdicts(run_folder)
+    if not judged.empty:
+        paths["verdicts"] = run_folder / "verdicts.csv"
+        judged.to_csv(paths["verdicts"], index=False)
+        lines += ["", "## Verdicts", "",
+                  "Each verdict rests on the per-seed differences variant minus reference: their mean and "
+                  "95 % t-interval. 'better' or 'worse' only when the interval excludes 0 over at least "
+                  "3 pairs; otherwise 'undecided'.", "", readable_verdicts(judged).to_markdown(index=False)]
     paths["md"].write_text("\n".join(lines) + "\n")
     return paths

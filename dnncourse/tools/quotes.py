@@ -1,16 +1,25 @@
-"""Tie the numbers a lesson's text quotes to the results its full run recorded.
+"""Tie the numbers and verdict words a lesson's text quotes to the results its full run recorded.
 
-Lesson authors write a placeholder where a measured number goes; after the full
-run, ``dnncourse quotes fill RUN_FOLDER`` writes the recorded values into the
-lessons' markdown, and ``check_lesson`` (used by ``tests/test_quoted_numbers.py``)
-fails when a number in a lesson's text is not among that lesson's recorded results.
+Lesson authors write a placeholder where a measured number or a verdict word goes;
+``dnncourse quotes RUN_FOLDER`` writes the recorded values into the lessons' markdown,
+each wrapped in a quote marker that keeps its key (an HTML comment, invisible when the
+cell is rendered)::
 
-Placeholders:
-    ``⟪VARIANT|COLUMN⟫``        a recorded row's column (``⟪baseline|best_epoch_mean⟫``)
-    ``⟪VARIANT|COLUMN±⟫``       "mean ± std" from ``COLUMN_mean`` and ``COLUMN_std``
-    ``⟪fact:NAME⟫``             a value of ``facts`` (``record_results(..., facts=...)``)
-    ``⟪time⟫``                  the lesson's wall time in that run, in seconds
-    ``...|FMT⟫``                 any of them with a Python format spec (``|.1f``)
+    ⟪baseline|val_accuracy±⟫   becomes   <!--q baseline|val_accuracy±-->0.8773 ± 0.0020<!--/q-->
+
+so filling is repeatable: after a new full run (an instructor's own machine, other seeds)
+the same command writes that run's values over the old ones, and ``check_lesson`` (used
+by ``tests/test_quoted_numbers.py``) fails when a quote differs from the run, and when a
+bare number in a lesson's text is not among that lesson's recorded results.
+
+Keys:
+    ``VARIANT|COLUMN``          a recorded row's column (``baseline|best_epoch_mean``)
+    ``VARIANT|COLUMN±``         "mean ± std" from ``COLUMN_mean`` and ``COLUMN_std``
+    ``fact:NAME``               a value of ``facts`` (``record_results(..., facts=...)``)
+    ``verdict:QUESTION``        the label of the recorded verdict with that question
+    ``verdict:QUESTION|FIELD``  one of its fields (``difference``, ``low``, ``high``, ``n_pairs``)
+    ``time``                    the lesson's wall time in that run, in seconds
+    ``...|FMT``                 any of them with a Python format spec (``|.1f``)
     ``⟪VERDICT: what decides it⟫`` a sentence to write by hand after reading the run;
                                  left in place by the fill, reported by the check
 """
@@ -31,6 +40,7 @@ from .errors import ToolError
 from .runstate import RunState
 
 PLACEHOLDER = re.compile(r"⟪([^⟫]+)⟫")
+QUOTE = re.compile(r"<!--q (.+?)-->(.*?)<!--/q-->", re.S)  # a filled quote: its key, then its text
 # A measured-looking number: three or more decimals (0.8773, -0.028), not inside `code`.
 MEASURED = re.compile(r"(?<![\w.])[-+−]?\d+\.\d{3,}(?![\w.])")
 CODE_SPAN = re.compile(r"`[^`]*`")
@@ -58,9 +68,23 @@ def _row(results: dict, variant: str) -> dict:
     raise QuoteError(f"no recorded variant {variant!r}; recorded: {names}")
 
 
+def _verdict(results: dict, question: str) -> dict:
+    for verdict in results.get("verdicts", []):
+        if verdict.get("question") == question:
+            return verdict
+    asked = "; ".join(str(v.get("question")) for v in results.get("verdicts", [])) or "none"
+    raise QuoteError(f"no recorded verdict {question!r}; recorded: {asked}")
+
+
 def value_of(key: str, results: dict, seconds: float | None = None) -> str:
-    """The text that replaces the placeholder ``⟪key⟫``."""
+    """The text that a quote with ``key`` shows (a placeholder ``⟪key⟫`` before its first fill)."""
     parts = key.split("|")
+    if parts[0].startswith("verdict:"):
+        verdict = _verdict(results, parts[0][len("verdict:"):])
+        field = parts[1] if len(parts) > 1 else "label"
+        if field not in verdict:
+            raise QuoteError(f"a verdict has no field {field!r}; fields: {', '.join(verdict)}")
+        return _format(verdict[field], parts[2] if len(parts) > 2 else None)
     if parts[0] == "time":
         if seconds is None:
             raise QuoteError("⟪time⟫ needs the lesson's wall time from run.json")
@@ -84,26 +108,38 @@ def value_of(key: str, results: dict, seconds: float | None = None) -> str:
     return _format(row[column], spec)
 
 
-def fill_text(text: str, results: dict, seconds: float | None = None) -> str:
-    """``text`` with every placeholder replaced by its recorded value."""
-    def replace(match: re.Match) -> str:
-        if match.group(1).startswith("VERDICT"):
-            return match.group(0)  # a sentence a person rewrites after reading the run
+def quote(key: str, text: str) -> str:
+    """``text`` wrapped in the marker that keeps its ``key``, so a later fill can replace it."""
+    return f"<!--q {key}-->{text}<!--/q-->"
+
+
+def fill_text(text: str, results: dict, seconds: float | None = None) -> tuple[str, int]:
+    """``text`` with every placeholder and every earlier quote filled from ``results``; and how many."""
+    count = 0
+
+    def value(key: str) -> str:
+        nonlocal count
         try:
-            return value_of(match.group(1), results, seconds)
+            found = value_of(key, results, seconds)
         except QuoteError as err:
-            raise QuoteError(f"⟪{match.group(1)}⟫: {err}") from None
-    return PLACEHOLDER.sub(replace, text)
+            raise QuoteError(f"⟪{key}⟫: {err}") from None
+        count += 1
+        return quote(key, found)
+
+    text = QUOTE.sub(lambda match: value(match.group(1)), text)
+    text = PLACEHOLDER.sub(lambda match: match.group(0) if match.group(1).startswith("VERDICT")
+                           else value(match.group(1)), text)  # a VERDICT sentence is rewritten by hand
+    return text, count
 
 
 def fill_lesson(path: Path, results: dict, seconds: float | None = None) -> int:
-    """Fill the placeholders of one lesson notebook in place; return how many were filled."""
+    """Fill the placeholders and quotes of one lesson notebook in place; return how many were filled."""
     nb = nbformat.read(path, as_version=4)
     count = 0
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and PLACEHOLDER.search(cell.source):
-            count += sum(not key.startswith("VERDICT") for key in PLACEHOLDER.findall(cell.source))
-            cell.source = fill_text(cell.source, results, seconds)
+        if cell.cell_type == "markdown" and (PLACEHOLDER.search(cell.source) or QUOTE.search(cell.source)):
+            cell.source, filled = fill_text(cell.source, results, seconds)
+            count += filled
     if count:
         nbformat.write(nb, path)
     return count
@@ -128,8 +164,11 @@ def quoted_numbers(markdown: str) -> list[str]:
     return MEASURED.findall(CODE_SPAN.sub("", markdown))
 
 
-def check_lesson(path: Path, results: dict) -> list[str]:
-    """Problems: placeholders left, and quoted numbers that match no recorded value."""
+def check_lesson(path: Path, results: dict, seconds: float | None = None) -> list[str]:
+    """Problems: placeholders left, quotes that differ from the run, bare numbers that match no recorded value.
+
+    ``seconds`` is the lesson's wall time, for ``time`` quotes (None: such quotes are not compared).
+    """
     recorded = list(_numbers(results.get("rows", []))) + list(_numbers(results.get("facts", {})))
     recorded += list(_numbers(results.get("params", {})))
     problems = []
@@ -139,7 +178,17 @@ def check_lesson(path: Path, results: dict) -> list[str]:
             continue
         for key in PLACEHOLDER.findall(cell.source):
             problems.append(f"cell {index}: placeholder ⟪{key}⟫ was never filled")
-        for text in quoted_numbers(cell.source):
+        for key, shown in QUOTE.findall(cell.source):
+            if key.split("|")[0] == "time" and seconds is None:
+                continue  # a wall time is compared only where the caller knows the run's
+            try:
+                recorded_text = value_of(key, results, seconds)
+            except QuoteError as err:
+                problems.append(f"cell {index}: quote ⟪{key}⟫: {err}")
+                continue
+            if shown != recorded_text:
+                problems.append(f"cell {index}: quote ⟪{key}⟫ shows {shown!r}, the run recorded {recorded_text!r}")
+        for text in quoted_numbers(QUOTE.sub("", cell.source)):
             digits = len(text.split(".")[1])
             number = float(text.replace("−", "-"))
             if not any(abs(round(v, digits) - number) < 0.5 * 10 ** -digits for v in recorded):

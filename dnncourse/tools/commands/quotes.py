@@ -1,4 +1,4 @@
-"""Write a run's recorded numbers into the lessons' placeholders (⟪...⟫)."""
+"""Write a run's recorded numbers and verdict words into the lessons' quotes (again after every new run)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from pathlib import Path
 
 from . import arguments
 
-HELP = "fill the lessons' number placeholders from a run"
+HELP = "fill the lessons' quoted numbers and verdicts from a run"
 EXAMPLES = """\
   dnncourse quotes runs/20260101-120000-full        # every lesson
   dnncourse quotes runs/20260101-120000-full 03 04
 
-Replaces each ⟪VARIANT|COLUMN⟫, ⟪fact:NAME⟫ and ⟪time⟫ in the lessons' markdown with
-the value the run recorded (dnncourse/tools/quotes.py); exit 2 if one names nothing."""
+Fills each placeholder (⟪VARIANT|COLUMN⟫, ⟪fact:NAME⟫, ⟪verdict:QUESTION⟫, ⟪time⟫) and
+each quote an earlier fill left (<!--q KEY-->value<!--/q-->) in the lessons' markdown
+with the value the run recorded, so running it after a new full run re-fills every
+quoted number and verdict word (dnncourse/tools/quotes.py); exit 2 if one names nothing."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     book = load_book(args.book)
     lessons = [book.lesson(i) for i in args.lessons] if args.lessons else book.lessons
     for lesson_id, count in quotes.fill_from_run(Path(args.run_folder), lessons).items():
-        print(f"{lesson_id}: {count} placeholder(s) filled")
+        print(f"{lesson_id}: {count} quote(s) filled")
     return 0
