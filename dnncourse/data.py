@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from . import switches
 
@@ -270,6 +269,8 @@ def load_data(n_train: int | None = None, val_fraction: float = 0.2, random_stat
     keeps a stratified subset of the *training* part only; validation and test
     sets are never shrunk, so scores stay comparable across runs.
     """
+    from sklearn.model_selection import train_test_split  # a second's import: only where data is split
+
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be between 0 and 1, got {val_fraction}.")
     (x_all, y_all), (x_test, y_test), source = load_raw(data_dir, dataset, download)
@@ -291,6 +292,8 @@ def stratified_subset(x: np.ndarray, y: np.ndarray, n: int, random_state: int = 
                          f"use at most {len(y)}, or None for all of them.")
     if n == len(y):
         return x, y
+    from sklearn.model_selection import train_test_split
+
     x_keep, _, y_keep, _ = train_test_split(x, y, train_size=n, stratify=y, random_state=random_state)
     return x_keep, y_keep
 

@@ -59,7 +59,6 @@ class Rule:
             raise ParameterError(f"{name}={value!r} is too large: expected {self.describe()}.")
         return value
 
-
     def check_items(self, name: str, values: list) -> list:
         """A non-empty list whose items are each ``item`` (never a bool) and at least ``minimum``."""
         def fits(x: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -203,7 +204,7 @@ def loaded_by(*argv: str, cwd: Path = ROOT) -> dict:
     import subprocess
 
     done = subprocess.run([sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, cwd=cwd,
-                          env={**__import__("os").environ, "DNNCOURSE_NO_DOWNLOAD": "1"})
+                          env={**os.environ, "DNNCOURSE_NO_DOWNLOAD": "1"})
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -250,7 +251,7 @@ def test_the_package_face_is_lazy_and_complete():
     probe = ("import sys, dnncourse as dc; before = [m for m in %r if m in sys.modules]; "
              "names = [getattr(dc, n) for n in dc.__all__]; print(before, 'keras' in sys.modules)" % (FRAMEWORKS,))
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                          env={**__import__("os").environ, "KERAS_BACKEND": "jax"})
+                          env={**os.environ, "KERAS_BACKEND": "jax"})
     assert done.stdout.strip().splitlines()[-1] == "[] True"  # nothing at import, everything on use
     import dnncourse as dc
 

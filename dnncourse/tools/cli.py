@@ -13,6 +13,7 @@ import argparse
 import importlib
 import sys
 
+from ..data import DataError
 from ..params import ParameterError
 from .commands import NAMES
 from .errors import ToolError
@@ -33,21 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def is_user_error(err: BaseException) -> bool:
-    """A wrong request (exit 2, message only): a tool's, a parameter's, or missing data."""
-    data = sys.modules.get("dnncourse.data")  # only loaded by commands that touch the data
-    return isinstance(err, (ToolError, ParameterError)) or (data is not None and isinstance(err, data.DataError))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; the one place that maps errors to exit statuses (module docstring)."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as err:
-        if not is_user_error(err):
-            raise
+    except (ToolError, ParameterError, DataError) as err:  # a wrong request: the message, never a traceback
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
