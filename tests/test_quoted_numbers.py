@@ -1,8 +1,9 @@
 """Every number a lesson's text quotes is one its full run recorded (or a notes figure it recorded).
 
 The full run whose numbers the lessons quote is kept in measured/full/ (results/<lesson>.json,
-run.json); `dnncourse quotes measured/full` writes its values into the lessons' quotes, and
-writes a new run's over them.
+run.json), and the same profile with other seeds in measured/reseed/;
+`dnncourse quotes measured/full --reseed measured/reseed` writes their values into the lessons'
+quotes (verdict words as both runs agree), and writes a new run's over them.
 """
 
 import json
@@ -15,15 +16,30 @@ from dnncourse.tools import quotes
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURED = ROOT / "measured" / "full" / "results"
+RESEEDED = ROOT / "measured" / "reseed" / "results"
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
+
+
+def recorded(folder: Path, lesson: Path) -> dict:
+    path = folder / f"{lesson.stem}.json"
+    assert path.is_file(), f"no recorded run for {lesson.stem} in {folder}"
+    return json.loads(path.read_text())
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_quoted_numbers_match_the_full_run(lesson):
-    recorded = MEASURED / f"{lesson.stem}.json"
-    assert recorded.is_file(), f"no recorded full run for {lesson.stem} in {MEASURED}"
     seconds = json.loads((MEASURED.parent / "run.json").read_text())["lessons"][lesson.stem]["seconds"]
-    assert quotes.check_lesson(lesson, json.loads(recorded.read_text()), seconds) == []
+    problems = quotes.check_lesson(lesson, recorded(MEASURED, lesson), seconds, recorded(RESEEDED, lesson))
+    assert problems == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_reseeded_run_flips_no_verdict(lesson):
+    first, second = recorded(MEASURED, lesson), recorded(RESEEDED, lesson)
+    assert first["verdicts"], f"{lesson.stem} records no verdicts"
+    assert second["params"]["seed"] != first["params"]["seed"], "the reseeded run used the same seeds"
+    found = quotes.agreement(first, second)
+    assert found["flipped"] == [] and found["missing"] == [], found
 
 
 RESULTS = {"rows": [{"variant": "baseline", "val_accuracy_mean": 0.87734, "val_accuracy_std": 0.00196,
@@ -68,6 +84,25 @@ def test_filling_is_repeatable_and_a_new_run_refills_every_quote(tmp_path):
     text = nbformat.read(path, as_version=4).cells[0].source
     assert quotes.QUOTE.sub(lambda m: m.group(2), text) == "acc 0.8801 ± 0.0020; dropout is undecided (+0.0004)"
     assert quotes.check_lesson(path, rerun) == []
+
+
+def test_a_verdict_is_quoted_as_decided_only_where_the_reseeded_run_agrees(tmp_path):
+    path = _lesson(tmp_path, "dropout is ⟪verdict:does dropout help?⟫")
+    undecided = {**RESULTS, "verdicts": [{**RESULTS["verdicts"][0], "label": "undecided"}]}
+    quotes.fill_lesson(path, RESULTS, reseed=undecided)
+    text = quotes.QUOTE.sub(lambda m: m.group(2), nbformat.read(path, as_version=4).cells[0].source)
+    assert text == "dropout is undecided (better in one of two seeded runs, not in the reseeded run)"
+    assert quotes.check_lesson(path, RESULTS, reseed=undecided) == []
+    assert quotes.check_lesson(path, RESULTS, reseed=RESULTS)[0].endswith("the run recorded 'better'")
+
+
+def test_agreement_counts_decided_flipped_and_missing():
+    def verdicts(*labels):
+        return {"verdicts": [{"question": f"q{i}", "label": label} for i, label in enumerate(labels)]}
+    found = quotes.agreement(verdicts("better", "worse", "better", "undecided", "worse"),
+                             verdicts("better", "undecided", "worse", "undecided"))
+    assert found == {"decided in both": ["q0"], "decided in one": ["q1"], "flipped": ["q2"],
+                     "undecided in both": ["q3"], "missing": ["q4"]}
 
 
 def test_a_quote_edited_by_hand_is_found(tmp_path):

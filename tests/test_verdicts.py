@@ -110,3 +110,36 @@ def test_the_paired_plot_draws_every_seed(tmp_path):
 
     ax = dc.plot_paired(runs([0.80, 0.85, 0.90], [0.81, 0.87, 0.90]), "new", "ref")
     assert len(ax.collections[0].get_offsets()) == 3 and "new minus ref" in ax.get_xlabel()
+
+
+PAIRED_TABLE = pd.DataFrame({"variant": ["plain"] * 3 + ["dropout"] * 3, "seed": [0, 1, 2] * 2,
+                             "min_val_loss": [0.300, 0.310, 0.320, 0.290, 0.305, 0.310]})
+
+
+def paired_answer(verdict, **changes):
+    answer = {key: round(verdict[key], 4) for key in ("difference", "low", "high")}
+    return {**answer, "label": verdict["label"], **changes}
+
+
+def test_a_paired_verdict_exercise_wants_the_numbers_and_the_label_that_follows():
+    from dnncourse.exercises.expect import Wrong, expect_paired_verdict
+
+    verdict = dc.paired_verdict(PAIRED_TABLE, "dropout", "plain", "min_val_loss")
+    assert verdict["label"] == "better"
+    assert "better" in expect_paired_verdict(paired_answer(verdict), verdict, what="dropout minus plain")
+    z_interval = {"low": round(verdict["difference"] - 1.96 * 0.0029, 4),
+                  "high": round(verdict["difference"] + 1.96 * 0.0029, 4)}
+    guesses = {
+        "a bare word": "better",
+        "only a label": {"label": "better"},
+        "the sign reversed": paired_answer(verdict, difference=-round(verdict["difference"], 4)),
+        "a z-interval": paired_answer(verdict, **z_interval),
+        "a label the interval does not give": paired_answer(verdict, label="undecided"),
+        "an unknown label": paired_answer(verdict, label="within the spread"),
+        "text for a number": paired_answer(verdict, low="about zero"),
+    }
+    for what, guess in guesses.items():
+        with pytest.raises(Wrong) as wrong:
+            expect_paired_verdict(guess, verdict, what="dropout minus plain")
+        for key in ("difference", "low", "high"):
+            assert f"{verdict[key]:.4f}" not in str(wrong.value), f"{what}: the message gives the {key} away"

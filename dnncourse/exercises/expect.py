@@ -187,3 +187,61 @@ def returns(function: Callable[..., Any], *args: Any, what: str) -> Any:
         raise
     except Exception as err:
         raise Wrong(f"{what} raised {type(err).__name__}: {err}.") from None
+
+
+PAIRED_FIELDS = ("difference", "low", "high", "label")
+
+
+def expect_paired_verdict(answer: Any, verdict: dict, *, what: str, tolerance: float = 6e-4) -> str:
+    """``answer`` is right if it gives the numbers ``verdict`` rests on and the label that follows from them.
+
+    ``answer`` is a dict with ``difference`` (variant minus reference, averaged over the paired
+    seeds), ``low`` and ``high`` (the 95 % t-interval) and ``label``; ``verdict`` is the lesson's
+    ``dc.paired_verdict``. Numbers count within ``tolerance`` (a 4-decimal rounding passes). A bare
+    word never passes, and a wrong answer says which part is off without giving the value away.
+    ``what`` says what the difference is, e.g. "Dropout(0.3) minus the baseline, in min_val_loss".
+    """
+    from ..verdicts import LABELS, label_of
+
+    hint = (f"difference = mean over seeds of ({what}); low/high = difference ∓ t · sd / √n with "
+            "t for 95 % and n − 1 degrees of freedom (dc.paired_verdict computes all four).")
+    if isinstance(answer, str):
+        raise Wrong(f"{answer!r} is a bare word: a verdict needs the numbers it rests on.",
+                    'answer with a dict: {"difference": ..., "low": ..., "high": ..., "label": ...}.')
+    if not isinstance(answer, dict) or set(answer) != set(PAIRED_FIELDS):
+        given = sorted(answer) if isinstance(answer, dict) else type(answer).__name__
+        raise Wrong(f"the answer should be a dict with exactly the keys {', '.join(PAIRED_FIELDS)}, not {given}.",
+                    '{"difference": d, "low": lo, "high": hi, "label": "better", "worse" or "undecided"}.')
+    numbers_given = {}
+    for key in ("difference", "low", "high"):
+        value = answer[key]
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(float(value)):
+            raise Wrong(f"{key} should be a number, not {value!r}.", hint)
+        numbers_given[key] = float(value)
+    expected = {key: verdict[key] for key in ("difference", "low", "high")}
+    if any(value is None for value in expected.values()):
+        raise Wrong("this comparison has fewer than 2 paired seeds, so it has no interval.", hint)
+    difference, low, high = (numbers_given[k] for k in ("difference", "low", "high"))
+    if abs(difference - expected["difference"]) > tolerance:
+        if abs(difference + expected["difference"]) <= tolerance:
+            raise Wrong("your difference has the wrong sign: it is the variant minus the reference.", hint)
+        raise Wrong("your difference is not the mean of the per-seed differences.", hint)
+    if not low <= difference <= high:
+        raise Wrong("an interval runs from low to high around the mean difference; yours does not contain it.", hint)
+    if abs(low - expected["low"]) > tolerance or abs(high - expected["high"]) > tolerance:
+        half = (high - low) / 2
+        true_half = (expected["high"] - expected["low"]) / 2
+        why = "too wide" if half > true_half else "too narrow"
+        raise Wrong(f"your interval is {why}: it should be the 95 % t-interval of the mean difference.",
+                    "sd / √n is the standard error; t (not 1.96) comes from n − 1 degrees of freedom.")
+    label = answer["label"].strip().lower() if isinstance(answer["label"], str) else answer["label"]
+    if label not in LABELS:
+        raise Wrong(f"the label is one of {', '.join(LABELS)}, not {answer['label']!r}.")
+    follows = label_of(low, high, int(verdict["n_pairs"]), bool(verdict["higher_is_better"]))
+    if label != follows:
+        better = "higher" if verdict["higher_is_better"] else "lower"
+        raise Wrong(f"{label!r} does not follow from your interval.",
+                    f"'undecided' when the interval contains 0; otherwise its side decides ({better} is better "
+                    f"for {verdict['metric']}).")
+    return (f"{verdict['variant']} vs {verdict['reference']} on {verdict['metric']}: {difference:+.4f} "
+            f"[{low:+.4f}, {high:+.4f}] over {verdict['n_pairs']} seeds, so {label}.")

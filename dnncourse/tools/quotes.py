@@ -16,7 +16,8 @@ Keys:
     ``VARIANT|COLUMN``          a recorded row's column (``baseline|best_epoch_mean``)
     ``VARIANT|COLUMN±``         "mean ± std" from ``COLUMN_mean`` and ``COLUMN_std``
     ``fact:NAME``               a value of ``facts`` (``record_results(..., facts=...)``)
-    ``verdict:QUESTION``        the label of the recorded verdict with that question
+    ``verdict:QUESTION``        the label of the recorded verdict with that question; given a
+                                reseeded run too, the label both runs agree on, else "undecided"
     ``verdict:QUESTION|FIELD``  one of its fields (``difference``, ``low``, ``high``, ``n_pairs``)
     ``time``                    the lesson's wall time in that run, in seconds
     ``...|FMT``                 any of them with a Python format spec (``|.1f``)
@@ -76,14 +77,30 @@ def _verdict(results: dict, question: str) -> dict:
     raise QuoteError(f"no recorded verdict {question!r}; recorded: {asked}")
 
 
-def value_of(key: str, results: dict, seconds: float | None = None) -> str:
-    """The text that a quote with ``key`` shows (a placeholder ``⟪key⟫`` before its first fill)."""
+def agreed_label(label: str, reseeded: str | None) -> str:
+    """The label a lesson may state: ``label`` when the reseeded run agrees (or there is none), else undecided."""
+    if reseeded is None or reseeded == label:
+        return label
+    decided = label if label != "undecided" else reseeded
+    other = "the reseeded run" if label != "undecided" else "the first run"
+    return f"undecided ({decided} in one of two seeded runs, not in {other})"
+
+
+def value_of(key: str, results: dict, seconds: float | None = None, reseed: dict | None = None) -> str:
+    """The text that a quote with ``key`` shows (a placeholder ``⟪key⟫`` before its first fill).
+
+    ``reseed`` is the same lesson's results from a run with other seeds: a verdict's label is
+    then quoted as decided only where both runs decide it the same way.
+    """
     parts = key.split("|")
     if parts[0].startswith("verdict:"):
-        verdict = _verdict(results, parts[0][len("verdict:"):])
+        question = parts[0][len("verdict:"):]
+        verdict = _verdict(results, question)
         field = parts[1] if len(parts) > 1 else "label"
         if field not in verdict:
             raise QuoteError(f"a verdict has no field {field!r}; fields: {', '.join(verdict)}")
+        if field == "label" and reseed is not None:
+            return agreed_label(verdict["label"], _verdict(reseed, question)["label"])
         return _format(verdict[field], parts[2] if len(parts) > 2 else None)
     if parts[0] == "time":
         if seconds is None:
@@ -113,14 +130,15 @@ def quote(key: str, text: str) -> str:
     return f"<!--q {key}-->{text}<!--/q-->"
 
 
-def fill_text(text: str, results: dict, seconds: float | None = None) -> tuple[str, int]:
+def fill_text(text: str, results: dict, seconds: float | None = None,
+              reseed: dict | None = None) -> tuple[str, int]:
     """``text`` with every placeholder and every earlier quote filled from ``results``; and how many."""
     count = 0
 
     def value(key: str) -> str:
         nonlocal count
         try:
-            found = value_of(key, results, seconds)
+            found = value_of(key, results, seconds, reseed)
         except QuoteError as err:
             raise QuoteError(f"⟪{key}⟫: {err}") from None
         count += 1
@@ -132,13 +150,13 @@ def fill_text(text: str, results: dict, seconds: float | None = None) -> tuple[s
     return text, count
 
 
-def fill_lesson(path: Path, results: dict, seconds: float | None = None) -> int:
+def fill_lesson(path: Path, results: dict, seconds: float | None = None, reseed: dict | None = None) -> int:
     """Fill the placeholders and quotes of one lesson notebook in place; return how many were filled."""
     nb = nbformat.read(path, as_version=4)
     count = 0
     for cell in nb.cells:
         if cell.cell_type == "markdown" and (PLACEHOLDER.search(cell.source) or QUOTE.search(cell.source)):
-            cell.source, filled = fill_text(cell.source, results, seconds)
+            cell.source, filled = fill_text(cell.source, results, seconds, reseed)
             count += filled
     if count:
         nbformat.write(nb, path)
@@ -164,10 +182,11 @@ def quoted_numbers(markdown: str) -> list[str]:
     return MEASURED.findall(CODE_SPAN.sub("", markdown))
 
 
-def check_lesson(path: Path, results: dict, seconds: float | None = None) -> list[str]:
+def check_lesson(path: Path, results: dict, seconds: float | None = None, reseed: dict | None = None) -> list[str]:
     """Problems: placeholders left, quotes that differ from the run, bare numbers that match no recorded value.
 
-    ``seconds`` is the lesson's wall time, for ``time`` quotes (None: such quotes are not compared).
+    ``seconds`` is the lesson's wall time, for ``time`` quotes (None: such quotes are not compared);
+    ``reseed`` the reseeded run's results, against which verdict labels are agreed (``value_of``).
     """
     recorded = list(_numbers(results.get("rows", []))) + list(_numbers(results.get("facts", {})))
     recorded += list(_numbers(results.get("params", {})))
@@ -182,7 +201,7 @@ def check_lesson(path: Path, results: dict, seconds: float | None = None) -> lis
             if key.split("|")[0] == "time" and seconds is None:
                 continue  # a wall time is compared only where the caller knows the run's
             try:
-                recorded_text = value_of(key, results, seconds)
+                recorded_text = value_of(key, results, seconds, reseed)
             except QuoteError as err:
                 problems.append(f"cell {index}: quote ⟪{key}⟫: {err}")
                 continue
@@ -196,14 +215,36 @@ def check_lesson(path: Path, results: dict, seconds: float | None = None) -> lis
     return problems
 
 
-def fill_from_run(run_folder: Path, lessons: list[Lesson]) -> dict[str, int]:
-    """Fill every lesson's placeholders from a run folder; return how many per lesson."""
-    state = RunState.load(run_folder)
+def recorded_by_lesson(run_folder: Path, lessons: list[Lesson]) -> dict[str, dict]:
+    """Each lesson's recorded results in a run folder; a QuoteError names a lesson the run lacks."""
     recorded = {entry["lesson"]: entry for entry in load_results(run_folder)}
-    filled = {}
     for lesson in lessons:
         if lesson.id not in recorded:
             raise QuoteError(f"{run_folder} recorded no results for {lesson.id}; run it first.")
+    return recorded
+
+
+def fill_from_run(run_folder: Path, lessons: list[Lesson], reseed_folder: Path | None = None) -> dict[str, int]:
+    """Fill every lesson's placeholders from a run folder (labels agreed with a reseeded run); how many per lesson."""
+    state = RunState.load(run_folder)
+    recorded = recorded_by_lesson(run_folder, lessons)
+    reseeded = recorded_by_lesson(reseed_folder, lessons) if reseed_folder else {}
+    filled = {}
+    for lesson in lessons:
         seconds = state.lessons[lesson.id].seconds if lesson.id in state.lessons else None
-        filled[lesson.id] = fill_lesson(lesson.path, recorded[lesson.id], seconds)
+        filled[lesson.id] = fill_lesson(lesson.path, recorded[lesson.id], seconds, reseeded.get(lesson.id))
     return filled
+
+
+def agreement(results: dict, reseed: dict) -> dict[str, list[str]]:
+    """A lesson's verdicts by how two runs with other seeds judged them: decided in both (the same way),
+    decided in one, flipped (better in one, worse in the other), undecided in both, missing from the reseed."""
+    found = {"decided in both": [], "decided in one": [], "flipped": [], "undecided in both": [], "missing": []}
+    other = {v["question"]: v["label"] for v in reseed.get("verdicts", [])}
+    for verdict in results.get("verdicts", []):
+        label, second = verdict["label"], other.get(verdict["question"])
+        kind = ("missing" if second is None else "undecided in both" if label == second == "undecided"
+                else "decided in both" if label == second else "decided in one" if "undecided" in (label, second)
+                else "flipped")
+        found[kind].append(verdict["question"])
+    return found
