@@ -4,6 +4,7 @@
 # and, for CI and instructors:
 #   make smoke-tensorflow   every lesson in the smoke profile on the TensorFlow backend
 #   make test-browser       the student's path in JupyterLab + Chromium (lessons 01 and 06)
+#   make colab-check        every lesson on Colab's TensorFlow, Keras and JAX, through its set-up cell
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
@@ -25,14 +26,14 @@ SMOKE := build/smoke-$(KERAS_BACKEND)
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:cacheprovider
 PYTEST := DNNCOURSE_NO_DOWNLOAD=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
 
-.PHONY: setup data hooks kernel lab test test-browser unit smoke smoke-tensorflow prepare-smoke clean
+.PHONY: setup data hooks kernel lab test test-browser unit smoke smoke-tensorflow colab-check prepare-smoke clean
 
 setup: $(VENV)/.installed data hooks
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[cpu,test]'
 	touch $@
 
 data: $(VENV)/.installed
@@ -70,6 +71,10 @@ smoke: setup prepare-smoke
 
 smoke-tensorflow:
 	$(MAKE) smoke KERAS_BACKEND=tensorflow
+
+# Colab's stack in its own venv (scripts/colab-check.sh): each lesson's set-up cell takes its Colab branch.
+colab-check: data
+	bash scripts/colab-check.sh
 
 prepare-smoke: $(VENV)/.installed
 	rm -rf $(SMOKE)

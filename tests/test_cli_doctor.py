@@ -19,13 +19,20 @@ def test_a_good_install_has_no_warnings():
     assert known_problems(GOOD) == []
 
 
+def test_colabs_stack_is_a_good_install():
+    colab = {**{k: v for k, v in GOOD.items() if k != "tensorflow-cpu"},
+             "tensorflow": "2.20.0", "keras": "3.13.2", "jax": "0.7.2", "jaxlib": "0.7.2", "tensorboard": "2.20.0"}
+    assert known_problems(colab) == []
+
+
 @pytest.mark.parametrize("change, warning", [
     ({"keras": "2.15.0"}, "Keras 2"),
     ({"jax": None}, "jax is not installed: it is the course's default backend (jax)"),
     ({"tensorboard": None}, "Keras Tuner fails every trial"),
     ({"keras-tuner": None}, "keras-tuner is missing"),
     ({"scikeras": None}, "scikeras is missing"),
-    ({"tensorflow-cpu": "2.20.1"}, "outside the pinned 2.21.x"),
+    ({"tensorflow-cpu": "2.19.1"}, "outside the supported 2.20 and 2.21"),
+    ({"tensorflow": "2.20.0"}, "both tensorflow and tensorflow-cpu are installed"),
     ({"tf-keras": "2.21.0"}, "tf-keras"),
 ])
 def test_known_bad_combinations_are_named(change, warning):
@@ -93,6 +100,9 @@ def test_doctor_warns_about_an_unsupported_backend(healthy, capsys, monkeypatch)
 
 # Each subcommand's real options: its --help must name every one (and show examples).
 OPTIONS = {
+    "init": ["--force"],
+    "lab": ["--backend", "--no-browser", "--port"],
+    "colab": ["--book"],
     "data": ["--data-dir", "--copy-to-cache", "--no-download"],
     "run": ["LESSON", "--profile", "--param", "--params-file", "--out", "--force", "--book", "--backend",
             "--resume", "--jobs", "--timeout", "--tensorboard"],

@@ -14,7 +14,8 @@ from importlib import metadata
 
 from .environment import DEFAULT_BACKEND, backend_problem, default_backend, kernel_backend
 
-TF_PINNED = "2.21"  # pyproject.toml pins TensorFlow 2.21.x
+TF_PINNED = "2.21"  # the `cpu` extra of pyproject.toml pins TensorFlow 2.21.x; the numbers were measured on it
+TF_SUPPORTED = ("2.20", "2.21")  # 2.20: Colab's (tested in CI with Colab's Keras and JAX)
 DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "keras", "jax", "jaxlib", "tf-keras", "tensorboard",
                  "keras-tuner", "scikeras", "papermill", "nbconvert", "ipywidgets", "dnncourse")
 ALWAYS_SHOWN = ("keras", "jax")  # printed as "not installed" when missing
@@ -34,14 +35,18 @@ def known_problems(versions: dict[str, str | None]) -> list[str]:
     tf = versions.get("tensorflow") or versions.get("tensorflow-cpu")
     keras = versions.get("keras")
     if tf is None:
-        warnings.append("TensorFlow is not installed: pip install -e . (pulls tensorflow-cpu 2.21).")
-    elif not tf.startswith(TF_PINNED + "."):
-        warnings.append(f"TensorFlow {tf} is outside the pinned {TF_PINNED}.x; the lessons' numbers "
-                        f"were measured with {TF_PINNED}.")
+        warnings.append("TensorFlow is not installed: pip install 'dnncourse[cpu]' (tensorflow-cpu 2.21), "
+                        "or keep the tensorflow 2.20 or 2.21 you have.")
+    elif not tf.startswith(tuple(v + "." for v in TF_SUPPORTED)):
+        warnings.append(f"TensorFlow {tf} is outside the supported {' and '.join(TF_SUPPORTED)}; the lessons' "
+                        f"numbers were measured with {TF_PINNED}.")
+    if versions.get("tensorflow") and versions.get("tensorflow-cpu"):
+        warnings.append("both tensorflow and tensorflow-cpu are installed and overwrite each other's files: "
+                        "pip uninstall -y tensorflow-cpu (keep one of the two).")
     if keras is None:
-        warnings.append("Keras is not installed: pip install 'keras>=3.10,<4'.")
+        warnings.append("Keras is not installed: pip install 'keras>=3.13,<4'.")
     elif not keras.startswith("3."):
-        warnings.append(f"Keras {keras} is Keras 2: the lessons need Keras 3 (pip install 'keras>=3.10,<4').")
+        warnings.append(f"Keras {keras} is Keras 2: the lessons need Keras 3 (pip install 'keras>=3.13,<4').")
     if versions.get("jax") is None:
         warnings.append(f"jax is not installed: it is the course's default backend ({DEFAULT_BACKEND}); "
                         "pip install 'jax[cpu]>=0.7,<0.11'.")
@@ -49,7 +54,7 @@ def known_problems(versions: dict[str, str | None]) -> list[str]:
         warnings.append("tf-keras (Keras 2) is installed; with TF_USE_LEGACY_KERAS=1 it replaces Keras 3.")
     if versions.get("tensorboard") is None:
         warnings.append("tensorboard is missing: Keras Tuner fails every trial without it "
-                        "(pip install 'tensorboard>=2.21,<2.22').")
+                        "(pip install 'tensorboard>=2.20,<2.22').")
     if versions.get("keras-tuner") is None:
         warnings.append("keras-tuner is missing: the tuning lesson needs it (pip install keras-tuner==1.4.8).")
     if versions.get("scikeras") is None:

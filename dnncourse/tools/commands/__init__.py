@@ -9,4 +9,4 @@ needs to do its work (papermill, pandas, Keras) is imported inside ``run``, so
 """
 
 # In the order ``dnncourse --help`` lists them.
-NAMES = ("data", "run", "prepare", "report", "book", "doctor", "kernel", "quotes", "grade", "tune", "bench")
+NAMES = ("init", "lab", "data", "run", "prepare", "report", "book", "doctor", "kernel", "quotes", "colab", "grade", "tune", "bench")
