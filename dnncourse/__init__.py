@@ -23,7 +23,7 @@ __version__ = "0.2.0"
 # Each public name and the module that defines it.
 _EXPORTS = {
     "compare": ("Comparison", "Variant", "merge_comparisons", "run_variants"),
-    "summary": ("format_summary", "mean_std", "summarize", "verdict_table"),
+    "summary": ("format_summary", "mean_std", "summarize"),
     "verdicts": ("paired_verdict", "paired_verdicts"),
     "data": ("Dataset", "DataError", "DataIntegrityError", "DataNotFoundError", "load_data"),
     "exercises": ("check",),

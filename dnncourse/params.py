@@ -80,9 +80,9 @@ RULES: dict[str, Rule] = {
     "batch_size": Rule(int, 1, 48_000, help="samples per gradient step"),
     "dataset": Rule(str, choices=("fashion_mnist", "mnist")),
     "output_dir": Rule(str, help="folder for this run's results"),
-    # lesson 02 (optimizers)
-    "replay_seeds": Rule(int, 1, 20, help="seeds that replay the notes' recompiled sequence and its "
-                                          "control; at most n_seeds are used"),
+    # lesson 01 (baseline)
+    "replay_seeds": Rule(int, 1, 20, help="seeds that also train lesson 01's replayed-order variant; "
+                                          "at most n_seeds are used"),
     # lesson 03 (three models) and lesson 04 (dropout): the source notes' own setting, re-run
     "notes_epochs": Rule(int, 1, 500, help="epochs of the re-run of the source notes' own setting"),
     "notes_seeds": Rule(int, 1, 20, help="seeds of the re-run of the source notes' own setting"),
@@ -97,9 +97,11 @@ RULES: dict[str, Rule] = {
     "grid_points": Rule(int, choices=(2, 4, 8),
                         help="GridSearchCV grid size; each doubling adds one hyperparameter"),
     "cv_folds": Rule(int, 2, 10, help="cross-validation folds of GridSearchCV"),
-    "budget_seeds": Rule(int, 1, 20, help="seeds per epoch budget compared on validation (lesson 08, section 5)"),
     "candidate_epochs": Rule(list, 1, item=int, help="epoch budgets compared on validation, such as [10, 20]; "
                                                      "the best one is the final model's budget"),
+    # lesson 06 (learning-rate decay)
+    "headline_seeds": Rule(int, 1, 20, help="seeds of the variants a lesson's main question rests on "
+                                            "(at least n_seeds are used)"),
     # lesson 07 (early stopping)
     "learning_rate": Rule(float, 1e-6, 1.0, help="the optimizer's learning rate"),
     "patience": Rule(int, 0, 100, help="epochs without improvement before EarlyStopping stops training"),

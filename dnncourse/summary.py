@@ -1,9 +1,9 @@
 """Tables over seeds and the verdicts drawn from them (pandas only: no Keras needed).
 
 ``summarize`` turns a comparison's per-run table into one row per variant,
-``mean_std`` and ``format_summary`` print it, and ``verdict_table`` (first used in
-lesson 02) is the one rule every lesson uses to call a difference real. The
-instructor's reports use the same functions, without importing Keras.
+``mean_std`` and ``format_summary`` print it. Verdicts are paired, seed by seed
+(``dnncourse.verdicts``). The instructor's reports use the same functions, without
+importing Keras.
 """
 
 from __future__ import annotations
@@ -57,35 +57,3 @@ def format_summary(summary: pd.DataFrame, columns: Iterable[str] = ("val_accurac
     for column in columns:
         out[column] = mean_std(summary[f"{column}_mean"], summary[f"{column}_std"], digits)
     return out
-
-
-def verdict_table(summary: pd.DataFrame, reference: str, column: str = "val_accuracy",
-                  lower_is_better: bool | None = None) -> pd.DataFrame:
-    """Is each variant's gap to ``reference`` bigger than the seed-to-seed spread? (lesson 02)
-
-    For every other variant in ``summary`` (from ``Comparison.summary()``): its mean,
-    the gap to the reference's mean, the spread (the two standard deviations added)
-    and a verdict: ``better`` / ``worse`` when the gap is larger than the spread,
-    ``within the spread`` when it is not, and ``one seed: no spread`` when either
-    side was trained with a single seed, since then the spread is unknown.
-    Columns with "loss" in their name count lower as better unless told otherwise.
-    """
-    lower = "loss" in column if lower_is_better is None else lower_is_better
-    rows = summary.set_index("variant")
-    if reference not in rows.index:
-        raise ValueError(f"No variant {reference!r} in the summary; variants: {', '.join(rows.index)}.")
-    ref = rows.loc[reference]
-    ref_mean, ref_std = ref[f"{column}_mean"], ref[f"{column}_std"]
-    table = []
-    for name, row in rows.drop(index=reference).iterrows():
-        mean, std = row[f"{column}_mean"], row[f"{column}_std"]
-        gap, spread = mean - ref_mean, std + ref_std
-        if min(row["n_seeds"], ref["n_seeds"]) < 2:
-            verdict = "one seed: no spread"
-        elif abs(gap) <= spread:
-            verdict = "within the spread"
-        else:
-            verdict = "better" if (gap < 0) == lower else "worse"
-        table.append({"variant": name, column: mean_std(mean, std), f"vs {reference}": gap,
-                      "spread": spread, "verdict": verdict})
-    return pd.DataFrame(table, columns=["variant", column, f"vs {reference}", "spread", "verdict"])

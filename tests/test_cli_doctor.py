@@ -12,7 +12,7 @@ from dnncourse.tools.doctor import known_problems
 
 REAL_DATA_LINES = doctor_module.data_lines
 GOOD = {"tensorflow-cpu": "2.21.0", "keras": "3.15.1", "jax": "0.10.2", "jaxlib": "0.10.2",
-        "tensorboard": "2.21.0", "keras-tuner": "1.4.8", "scikeras": "0.13.0"}
+        "tensorboard": "2.21.0", "keras-tuner": "1.4.8"}
 
 
 def test_a_good_install_has_no_warnings():
@@ -30,7 +30,6 @@ def test_colabs_stack_is_a_good_install():
     ({"jax": None}, "jax is not installed: it is the course's default backend (jax)"),
     ({"tensorboard": None}, "Keras Tuner fails every trial"),
     ({"keras-tuner": None}, "keras-tuner is missing"),
-    ({"scikeras": None}, "scikeras is missing"),
     ({"tensorflow-cpu": "2.19.1"}, "outside the supported 2.20 and 2.21"),
     ({"tensorflow": "2.20.0"}, "both tensorflow and tensorflow-cpu are installed"),
     ({"tf-keras": "2.21.0"}, "tf-keras"),

@@ -24,8 +24,9 @@ def test_the_repository_is_named_once_in_book_yml():
 
 @pytest.mark.parametrize("lesson", BOOK.lessons, ids=[lesson.id for lesson in BOOK.lessons])
 def test_every_lesson_starts_with_the_set_up_cell(lesson):
-    first = nbformat.read(lesson.path, as_version=4).cells[0]
-    assert first.cell_type == "code" and colab.SETUP_TAG in first.metadata.get("tags", [])
+    cells = nbformat.read(lesson.path, as_version=4).cells
+    first = next(c for c in cells if c.cell_type == "code")
+    assert colab.SETUP_TAG in first.metadata.get("tags", []) and cells[0].source.startswith("# Lesson")
     assert first.source == colab.setup_source(REPOSITORY), "run `dnncourse colab` to rewrite the set-up cells"
 
 
@@ -68,4 +69,4 @@ def test_writing_the_cells_twice_changes_nothing(tmp_path):
     source = colab.setup_source(REPOSITORY)
     assert colab.with_setup_cell(nb, source) is True
     assert colab.with_setup_cell(nb, source) is False
-    assert [c.cell_type for c in nb.cells] == ["code", "markdown"] and nb.cells[0].source == source
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"] and nb.cells[1].source == source

@@ -95,27 +95,6 @@ def _summary(means, stds, seeds=3, column="val_accuracy"):
                          f"{column}_mean": means, f"{column}_std": stds})
 
 
-def test_verdicts_on_accuracy():
-    verdicts = dc.verdict_table(_summary([0.85, 0.86, 0.90, 0.80], [0.005, 0.006, 0.002, 0.001]), "a")
-    assert list(verdicts["variant"]) == ["b", "c", "d"]
-    assert list(verdicts["verdict"]) == ["within the spread", "better", "worse"]
-    assert verdicts.loc[1, "vs a"] == pytest.approx(0.05) and verdicts.loc[1, "spread"] == pytest.approx(0.007)
-    assert verdicts.loc[1, "val_accuracy"] == "0.9000 ± 0.0020"
-
-
-def test_verdicts_on_loss_count_lower_as_better():
-    verdicts = dc.verdict_table(_summary([0.35, 0.30, 0.40], [0.005, 0.005, 0.005], column="min_val_loss"),
-                                "a", column="min_val_loss")
-    assert list(verdicts["verdict"]) == ["better", "worse"]
-
-
-def test_verdict_with_one_seed_says_so():
-    verdicts = dc.verdict_table(_summary([0.85, 0.95], [0.0, 0.0], seeds=1), "a")
-    assert list(verdicts["verdict"]) == ["one seed: no spread"]
-    with pytest.raises(ValueError, match="No variant 'z'"):
-        dc.verdict_table(_summary([0.85, 0.95], [0.0, 0.0]), "z")
-
-
 def test_mean_std_formats_numbers_and_series():
     assert dc.mean_std(0.87734, 0.00196) == "0.8773 ± 0.0020"
     assert dc.mean_std(0.5, float("nan"), digits=2) == "0.50 ± 0.00"

@@ -133,6 +133,9 @@ def test_lesson_08_runs_to_the_end_on_the_smallest_search_subset(course_run):
     assert final_epochs in recorded["params"]["candidate_epochs"]
     variants = [row["variant"] for row in recorded["rows"]]
     budgets = [f"chosen, {epochs} epochs" for epochs in recorded["params"]["candidate_epochs"]]
-    assert variants == ["baseline", *budgets, "final model (train + validation)"]
-    final = recorded["rows"][-1]
+    assert variants == ["tuner's best", "hand-picked", *budgets, "final model (train + validation)",
+                        "baseline (train + validation)"]
+    final = next(row for row in recorded["rows"] if row["variant"] == "final model (train + validation)")
     assert 0.0 < final["test_accuracy_mean"] <= 1.0 and final["notes_figure"] == pytest.approx(0.8967)
+    assert {v["question"] for v in recorded["verdicts"]} == {"tuner-vs-hand-picked", "longer-budget",
+                                                             "tuned-vs-baseline", "more-data"}

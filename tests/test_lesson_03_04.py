@@ -12,7 +12,9 @@ LESSONS = {"03": ROOT / "lessons" / "03_three_models.ipynb", "04": ROOT / "lesso
 
 
 def _code(path: Path) -> str:
-    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    # The lesson's own code: the Colab set-up cell (which picks the backend there) is not part of it.
+    return "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "code" and "setup" not in c.metadata.get("tags", []))
 
 
 def _markdown(path: Path) -> str:
@@ -23,17 +25,16 @@ def _markdown(path: Path) -> str:
 def test_keras_visible_and_no_removed_helpers(lesson):
     code = _code(LESSONS[lesson])
     assert 'print(f"Keras {keras.__version__}, backend: {keras.backend.backend()}")' in code
-    assert 'loss="sparse_categorical_crossentropy", metrics=["accuracy"]' in re.sub(r"\s+", " ", code)
+    assert re.search(r'loss="sparse_categorical_crossentropy", metrics=\["accuracy"', re.sub(r"\s+", " ", code))
     for removed in ("steps_per_execution", "compile_classifier", "within_spread", "dc.mlp", "KERAS_BACKEND"):
         assert removed not in code, f"lesson {lesson} still uses {removed}"
-    assert "dc.verdict_table(" in code and "dc.merge_comparisons(" in code
+    assert "dc.paired_verdict(" in code and "dc.merge_comparisons(" in code
 
 
-@pytest.mark.parametrize("lesson", LESSONS)
-def test_notes_setting_is_a_parameter(lesson):
-    defined = papermill.inspect_notebook(str(LESSONS[lesson]))
+def test_notes_setting_is_a_parameter():
+    defined = papermill.inspect_notebook(str(LESSONS["03"]))
     assert {"notes_epochs", "notes_seeds"} <= set(defined)
-    assert "epochs=notes_epochs" in _code(LESSONS[lesson])
+    assert "epochs=notes_epochs" in _code(LESSONS["03"])
 
 
 def test_lesson_03_passes_its_dataset_and_teaches_tf_data():

@@ -36,4 +36,4 @@ def test_lesson_uses_the_current_api(lesson):
     assert 'loss="sparse_categorical_crossentropy", metrics=["accuracy"])' in code
     for removed in ("steps_per_execution", "compile_classifier", "dc.mlp", "within_spread"):
         assert removed not in code, f"{lesson.name} still uses {removed}"
-    assert "dc.verdict_table(" in code and "dc.record_results(" in code
+    assert "dc.paired_verdict(" in code and "dc.record_results(" in code

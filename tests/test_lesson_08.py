@@ -4,7 +4,8 @@ scikit-learn's StratifiedKFold traceback; and its search space's batch-norm swit
 GridSearchCV's stratified folds need at least ``cv_folds`` images of every class in the
 search subset. ``dnncourse.params`` refuses ``search_n_train < 10 * cv_folds`` in the
 lesson's parameter cell and in ``dnncourse run`` before any kernel starts; the smallest
-allowed subset runs to the end in the course run (tests/test_course_run.py).
+allowed subset runs to the end in the course run (tests/test_course_run.py). Also: the
+facts about Keras' own scikit-learn wrapper that the lesson's grid search rests on.
 """
 
 from __future__ import annotations
@@ -63,3 +64,32 @@ def test_search_space_batch_norm_switch(batch_norm):
     assert len(hidden) == 2 and all(layer.use_bias == (not batch_norm) for layer in hidden)
     if batch_norm:
         assert kinds[kinds.index("BatchNormalization") + 1] == "Activation"
+
+
+def test_keras_sklearn_wrapper_behaves_as_the_lesson_says():
+    # Section 4 builds on four facts about keras.wrappers.SKLearnClassifier: the build function gets X
+    # and y (plus model_kwargs), the labels arrive one-hot, inputs must be 2-D, and the copy made for
+    # each fold (sklearn.base.clone) drops fit_kwargs, so the lesson passes epochs to grid.fit.
+    import keras
+    import numpy as np
+    from sklearn.base import clone
+
+    seen = {}
+
+    def build(X, y, units=8):
+        seen.update(x_shape=X.shape, y_shape=y.shape, units=units)
+        model = keras.Sequential([keras.Input(shape=(X.shape[1],)), keras.layers.Dense(units, activation="relu"),
+                                  keras.layers.Dense(y.shape[1], activation="softmax")])
+        model.compile(optimizer="adam", loss="categorical_crossentropy")
+        return model
+
+    wrapper = keras.wrappers.SKLearnClassifier(model=build, model_kwargs={"units": 4},
+                                               fit_kwargs={"epochs": 1, "verbose": 0})
+    assert clone(wrapper).fit_kwargs is None and clone(wrapper).model_kwargs == {"units": 4}
+    rng = np.random.default_rng(0)
+    x, y = rng.random((40, 6), dtype="float32"), np.arange(40) % 10
+    wrapper.fit(x, y, epochs=1, verbose=0)
+    assert seen == {"x_shape": (40, 6), "y_shape": (40, 10), "units": 4}
+    assert set(wrapper.classes_) == set(range(10))
+    with pytest.raises(ValueError, match="dim 3"):
+        clone(wrapper).fit(x.reshape(40, 2, 3), y, epochs=1, verbose=0)

@@ -110,7 +110,7 @@ def test_lesson_never_imports_the_instructor_tools(lesson_id):
 # What the package does once for every lesson (issue: nothing written twice): formatting a
 # mean ± std by hand, building a Comparison from concatenated tables, the removed helpers.
 PRIVATE_COPIES = re.compile(r"\}\s*±\s*\{|\.\s*Comparison\(\s*pd\.concat|\bwithin_spread\b|\bcompile_classifier\b"
-                            r"|\bdc\.mlp\b|\bsteps_per_execution\b")
+                            r"|\bdc\.mlp\b|\bsteps_per_execution\b|\bverdict_table\b")
 
 
 @pytest.mark.parametrize("source, found", [
@@ -126,4 +126,4 @@ def test_the_private_copy_check_finds_what_it_should(source, found):
 def test_lesson_uses_the_package_instead_of_private_copies(lesson_id):
     offending = code_cells_matching(lesson_id, PRIVATE_COPIES)
     assert not offending, (f"{lesson_id}: cells {offending} re-implement a package helper (dc.mean_std, "
-                           "dc.merge_comparisons, dc.verdict_table) or use a removed one")
+                           "dc.merge_comparisons, dc.paired_verdict) or use a removed one")

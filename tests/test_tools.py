@@ -255,7 +255,7 @@ def test_the_package_face_is_lazy_and_complete():
     assert done.stdout.strip().splitlines()[-1] == "[] True"  # nothing at import, everything on use
     import dnncourse as dc
 
-    assert dc.run_variants.__module__ == "dnncourse.compare" and dc.verdict_table.__module__ == "dnncourse.summary"
+    assert dc.run_variants.__module__ == "dnncourse.compare" and dc.summarize.__module__ == "dnncourse.summary"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         dc.nope  # noqa: B018
 

@@ -33,10 +33,8 @@ def test_pairing_sees_what_the_unpaired_rule_cannot():
     verdict = dc.paired_verdict(table, "new", "ref")
     assert verdict["label"] == "better" and verdict["n_pairs"] == 4 and verdict["low"] > 0
     assert verdict["difference"] == pytest.approx(0.004)
-    unpaired = dc.verdict_table(table.groupby("variant", sort=False).agg(
-        val_accuracy_mean=("val_accuracy", "mean"), val_accuracy_std=("val_accuracy", "std"),
-        n_seeds=("seed", "count")).reset_index(), "ref")
-    assert unpaired.loc[0, "verdict"] == "within the spread"
+    means, stds = table.groupby("variant")["val_accuracy"].mean(), table.groupby("variant")["val_accuracy"].std()
+    assert abs(means["new"] - means["ref"]) < stds["new"] + stds["ref"]   # the old unpaired rule: "within the spread"
 
 
 def test_more_seeds_sharpen_the_verdict():

@@ -43,52 +43,6 @@ def expect_choice(answer: Any, expected: str, choices: Iterable[str], hint: str 
     return given
 
 
-VERDICTS = ("better", "worse", "within the spread", "one seed: no spread")
-
-
-def expect_verdict(answer: Any, expected: str, gap: float, spread: float, *, n_seeds: int,
-                   lower_is_better: bool, gap_means: str, mixups: Iterable[tuple[str, str, str]] = (),
-                   choices: Sequence[str] = VERDICTS, repeat: str = "seed") -> str:
-    """``answer`` normalised, if it is ``expected``, the verdict ``dnncourse.summary.verdict_table`` gives.
-
-    ``gap`` and ``spread`` are that verdict's numbers; ``n_seeds`` is the fewer seeds of the two sides
-    (``repeat`` names them, e.g. "fold"); ``gap_means`` says what the gap is, e.g. "Nesterov minus SGD".
-    A wrong verdict gets the message for its confusion: one seed, a spread claimed missing, within
-    the spread or not, the direction reversed. ``mixups`` are (verdict, message, hint) triples for a
-    verdict the lesson shows elsewhere (another column or reference), checked before the last three.
-    """
-    given = answer.strip().lower() if isinstance(answer, str) else None
-    if given == expected and given in choices:
-        return given
-    if given in VERDICTS:
-        if expected == "one seed: no spread":
-            raise Wrong(f"{answer!r} needs a spread, and one side has only one {repeat}: its standard deviation "
-                        "is 0 because there is nothing to compare, not because the runs agree.",
-                        "with n_seeds below 2 the only honest answer is 'one seed: no spread'.")
-        if given == "one seed: no spread":
-            raise Wrong(f"both sides have at least {n_seeds} {repeat}s, so there is a spread to judge the gap by.",
-                        "spread = the two standard deviations added; compare |gap| with it.")
-        for verdict, message, hint in mixups:
-            if given == verdict:
-                raise Wrong(message, hint)
-        if expected == "within the spread":
-            raise Wrong(f"{answer!r} needs a gap larger than the spread, and the gap {gap:+.4f} is not larger than "
-                        f"the spread {spread:.4f}: the {repeat}s cannot tell the two apart.",
-                        "spread = the two standard deviations added (not one of them, not their mean); "
-                        "a gap no larger than that is neither better nor worse.")
-        if given == "within the spread":
-            raise Wrong(f"the gap {gap:+.4f} is larger than the spread {spread:.4f}.",
-                        "'within the spread' needs |gap| ≤ the two standard deviations added; "
-                        "when |gap| is larger, its sign decides.")
-        if {given, expected} == {"better", "worse"}:
-            better = "a loss, lower" if lower_is_better else "an accuracy, higher"
-            raise Wrong(f"{answer!r} has the direction the wrong way round: the gap ({gap_means}) is {gap:+.4f}, "
-                        f"and for {better} is better.",
-                        f"a {'negative' if lower_is_better else 'positive'} gap beyond the spread is 'better'.")
-    return expect_choice(answer, expected, choices,
-                         hint=f"gap = {gap_means}; spread = the two standard deviations added.")
-
-
 def built_model(build: Any, name: str = "your function") -> keras.Model:
     """Call the student's builder and make sure it returned a Keras model."""
     if isinstance(build, keras.Model):

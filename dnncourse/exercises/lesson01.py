@@ -1,12 +1,15 @@
-"""Lesson 01's exercises: count parameters, build a wider baseline, judge a gap against the spread."""
+"""Lesson 01's exercises: count parameters, build a wider baseline, judge the replayed order seed by seed."""
 
 from __future__ import annotations
 
 import keras
+import pandas as pd
 
-from ..summary import verdict_table
-from .expect import (built_model, dense_units, expect_loss, expect_number, expect_optimizer, expect_true,
-                     expect_verdict)
+from ..verdicts import paired_differences, paired_verdict
+from .expect import (NotAnswered, Wrong, built_model, dense_units, expect_loss, expect_number, expect_optimizer,
+                     expect_paired_verdict, expect_true)
+
+REPLAYED, FRESH, METRIC = "one order replayed", "baseline", "min_val_loss"
 
 
 def wide_parameters(answer) -> str:
@@ -29,18 +32,32 @@ def build_wide(answer) -> str:
                 f"the output uses {output.activation.__name__}; ten class probabilities need softmax.")
     expect_optimizer(model, "RMSprop", 'compiled the same way as the baseline: optimizer="rmsprop".')
     expect_loss(model)
+    shape = tuple(getattr(model, "input_shape", ())[1:])
+    expect_true(shape == (28, 28), f"it takes inputs of shape {shape}, and the images are 28×28.",
+                "start with keras.Input(shape=(28, 28)) and a Flatten() layer, as the baseline does.")
     expect_true(model.count_params() == 238_510, f"it has {model.count_params():,} parameters, not 238,510.",
                 "the input must be 28×28 images, flattened (keras.Input(shape=(28, 28)), Flatten()).")
     return "a 784 → 300 → 10 network, compiled, 238,510 parameters."
 
 
-def replay_verdict(answer, summary) -> str:
-    reference, variant = "baseline", "one order replayed"
-    row = verdict_table(summary, reference, "min_val_loss").set_index("variant").loc[variant]
-    expected = expect_verdict(answer, row["verdict"], row[f"vs {reference}"], row["spread"],
-                              n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
-                              lower_is_better=True, gap_means="replayed mean minus baseline mean")
-    return f"on the lowest validation loss, the replayed order is {expected} (dc.verdict_table agrees)."
+def replay_verdict(answer, table) -> str:
+    """The paired verdict of the replayed order against the baseline (a fresh order), on min_val_loss."""
+    if isinstance(answer, dict) and any(value is ... for value in answer.values()):
+        raise NotAnswered("not answered yet: fill in the four values of the dict.")
+    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", METRIC} <= set(table.columns):
+        raise Wrong(f"table should be the per-seed table of runs (a DataFrame with variant, seed and {METRIC} "
+                    f"columns), not {type(table).__name__}.",
+                    "pass trap_table, the baseline's runs and the replayed ones in one table.")
+    missing = [name for name in (REPLAYED, FRESH) if name not in set(table["variant"])]
+    if missing:
+        raise Wrong(f"the table has no variant {', '.join(map(repr, missing))}.",
+                    "pd.concat([comparison.table, replay.table], ignore_index=True).")
+    pairs = len(paired_differences(table, REPLAYED, FRESH, METRIC))
+    if pairs < 2:
+        raise Wrong(f"{REPLAYED!r} and {FRESH!r} share {pairs} seed(s); a paired verdict needs at least 2.",
+                    "run the lesson with n_seeds and replay_seeds of 2 or more.")
+    verdict = paired_verdict(table, REPLAYED, FRESH, METRIC)
+    return expect_paired_verdict(answer, verdict, what=f"'{REPLAYED}' minus '{FRESH}', in {METRIC}, per seed")
 
 
 CHECKS = {"01.1": wide_parameters, "01.2": build_wide, "01.3": replay_verdict}

@@ -1,4 +1,4 @@
-"""Lesson 02's exercises: count the optimizer's updates, build a gentler Nesterov, judge momentum by the spread."""
+"""Lesson 02's exercises: count the optimizer's updates, build a gentler Nesterov, judge momentum seed by seed."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import numbers
 
 import keras
 import numpy as np
+import pandas as pd
 
-from ..summary import verdict_table
-from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_number, expect_true,
-                     expect_verdict)
+from ..verdicts import paired_verdict
+from .expect import (NotAnswered, Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_number,
+                     expect_paired_verdict, expect_true)
 
 
 def weight_updates(answer, data, epochs, batch_size, model=None) -> str:
@@ -41,7 +42,6 @@ def weight_updates(answer, data, epochs, batch_size, model=None) -> str:
     return (f"{epochs} × ⌈{n_images:,} / {batch_size}⌉ = {expected:,} updates, as the optimizer's own "
             f"`iterations` counter says; Adam's beta_1=0.99 averages over roughly the last 100 of them, "
             f"{100 / per_epoch:.2f} of an epoch here.")
-
 
 
 def build_nesterov_gentle(answer) -> str:
@@ -86,30 +86,28 @@ def build_nesterov_gentle(answer) -> str:
             "step of about 0.01 / (1 − 0.9) = 0.1, like plain SGD lr=0.1 rather than ten times it.")
 
 
-def momentum_verdict(answer, summary) -> str:
-    reference, variant, column = "SGD lr=0.1", "Nesterov lr=0.1", "val_accuracy"
-    names = set(summary["variant"]) if "variant" in summary else set()
+def momentum_verdict(answer, table) -> str:
+    reference, variant, metric = "SGD lr=0.1", "Nesterov lr=0.1", "val_accuracy"
+    if isinstance(answer, dict) and any(value is ... for value in answer.values()):
+        raise NotAnswered("not answered yet: replace every `...` in the dict with your numbers and label.")
+    names = set(table["variant"]) if isinstance(table, pd.DataFrame) and "variant" in table else set()
     expect_true({reference, variant} <= names,
-                f"the summary you passed has no rows {reference!r} and {variant!r}.",
-                "pass summary=summary, the table of section 2.")
-    table = verdict_table(summary, reference, column).set_index("variant")
-    expected = table.loc[variant, "verdict"]
-    gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
-    mixups = []
-    if "RMSprop" in names:   # section 2's table judges Nesterov against RMSprop
-        against_rmsprop = verdict_table(summary, "RMSprop", column).set_index("variant").loc[variant, "verdict"]
-        mixups.append((against_rmsprop, f"{answer!r} is Nesterov's verdict against RMSprop (section 2's table); "
-                       f"here the reference is {reference!r}.", "take both rows from the summary yourself."))
-    expect_verdict(answer, expected, gap, spread, lower_is_better=False, gap_means="Nesterov minus SGD lr=0.1",
-                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
-                   mixups=mixups)
-    if expected == "one seed: no spread":
-        return "one seed per optimizer: no spread to judge by (dc.verdict_table agrees)."
-    if expected == "within the spread":
-        return (f"gap {gap:+.4f}, spread {spread:.4f}: within the spread, the seeds cannot tell Nesterov momentum "
-                "from plain SGD at learning rate 0.1 (dc.verdict_table agrees).")
-    return (f"gap {gap:+.4f}, spread {spread:.4f}: at learning rate 0.1, Nesterov momentum is {expected} "
-            "than plain SGD (dc.verdict_table agrees).")
+                f"the table you passed has no runs of {reference!r} and {variant!r}.",
+                "pass table=comparison.table, the per-seed table of section 2.")
+    verdict = paired_verdict(table, variant, reference, metric, question="Nesterov lr=0.1 vs SGD lr=0.1:acc")
+    given = answer.get("difference") if isinstance(answer, dict) else None
+    if isinstance(given, numbers.Real) and not isinstance(given, bool) and verdict["difference"] is not None:
+        mixups = [(paired_verdict(table, variant, "RMSprop", metric), "Nesterov's difference against RMSprop "
+                   "(section 2's table)", f"here the reference is {reference!r}: take both columns from the table.")
+                  ] if "RMSprop" in names else []
+        if "min_val_loss" in table:
+            mixups.append((paired_verdict(table, variant, reference, "min_val_loss"), "the difference in min_val_loss",
+                           "the question is about val_accuracy, the last epoch's validation accuracy."))
+        for other, what, hint in mixups:
+            if (other["difference"] is not None and abs(given - other["difference"]) <= 6e-4
+                    and abs(other["difference"] - verdict["difference"]) > 6e-4):
+                raise Wrong(f"your difference is {what}.", hint)
+    return expect_paired_verdict(answer, verdict, what="Nesterov lr=0.1 minus SGD lr=0.1, in val_accuracy")
 
 
 CHECKS = {"02.1": weight_updates, "02.2": build_nesterov_gentle, "02.3": momentum_verdict}

@@ -1,5 +1,5 @@
 """Lesson 03's exercises: gradient steps to the best epoch, SGD with a scaled learning rate,
-and a verdict on optimization (training loss) instead of generalization."""
+and a paired verdict on optimization (the fixed-subset training loss) instead of generalization."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import keras
 import numpy as np
 import pandas as pd
 
-from ..summary import verdict_table
-from .expect import Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict
+from ..verdicts import paired_verdict
+from .expect import NotAnswered, Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_paired_verdict, expect_true
 
-DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam"
+DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam (deep's budget)"
 SGD_DEFAULT_RATE, SCALED_RATE = 0.01, 0.04
 
 
@@ -38,7 +38,7 @@ def steps_to_best(answer, history, n_train, batch_size) -> str:
         ((best - 1) * per_epoch, "that is one epoch short: np.argmin counts from 0, epochs count from 1."),
         (best * floor, f"{int(n_train)} images make {floor} full batches plus a smaller last one, and fit "
                        "takes a step on that one too: round the division up (the tf.data pipeline of "
-                       "section 3 dropped it; fit on arrays does not)."),
+                       "section 4 dropped it; fit on arrays does not)."),
         (best, "that is the best epoch; multiply it by the steps per epoch."),
         (per_epoch, "that is the steps in one epoch; multiply by the epoch of the lowest validation loss."),
         ((int(np.argmin(history["loss"])) + 1) * per_epoch,
@@ -106,37 +106,28 @@ def build_sgd_fast(answer) -> str:
     return "300 → 100 → 10, plain SGD at four times the default learning rate, a fresh optimizer on every call."
 
 
-def _train_loss_summary(table: pd.DataFrame) -> pd.DataFrame:
-    grouped = table.groupby("variant", sort=False)
-    out = pd.DataFrame({"n_seeds": grouped["seed"].count(),
-                        "train_loss_mean": grouped["train_loss"].mean(),
-                        "train_loss_std": grouped["train_loss"].std(ddof=1).fillna(0.0)})
-    return out.reset_index()
-
-
 def deep_train_loss_verdict(answer, table) -> str:
-    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", "train_loss", "epochs"} <= set(table):
-        raise Wrong("the check needs the runs table: pass table=same_budget.table.")
+    if isinstance(answer, dict) and any(value is Ellipsis for value in answer.values()):
+        raise NotAnswered("not answered yet: replace each `...` in the dict with your number or label.")
+    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", "fixed_loss", "epochs"} <= set(table):
+        raise Wrong("the check needs the runs table with the fixed-subset training loss: pass table=same_budget.table.")
     missing = [name for name in (DEEP, REFERENCE) if name not in set(table["variant"])]
     if missing:
         raise Wrong(f"the table you passed has no run named {', '.join(repr(m) for m in missing)}.",
-                    "pass table=same_budget.table, the runs of section 4.")
+                    "pass table=same_budget.table, the runs of section 5.")
     runs = table[table["variant"].isin([DEEP, REFERENCE])]
     budgets = runs.groupby("variant")["epochs"].max()
     expect_true(budgets[DEEP] == budgets[REFERENCE],
                 f"in the table you passed the two networks trained for different numbers of epochs "
                 f"({int(budgets[DEEP])} and {int(budgets[REFERENCE])}).",
                 "pass table=same_budget.table: there the smaller models are cut to the deep network's budget.")
-    row = verdict_table(_train_loss_summary(runs), REFERENCE, column="train_loss").set_index("variant").loc[DEEP]
-    expected, gap, spread = row["verdict"], float(row[f"vs {REFERENCE}"]), float(row["spread"])
-    expect_verdict(answer, expected, gap, spread, n_seeds=int(runs.groupby("variant")["seed"].count().min()),
-                   lower_is_better=True, gap_means="deep mean minus 300→100 mean")
-    if expected == "one seed: no spread":
-        return "with one seed on a side there is no spread, so no verdict on the training loss yet."
+    verdict = paired_verdict(runs, DEEP, REFERENCE, "fixed_loss", question="deep-training")
+    message = expect_paired_verdict(answer, verdict, what="the deep network's fixed_loss minus the 300→100 "
+                                                          "model's, at the last epoch of the same budget")
     meaning = {"better": "the deep network did fit the training set faster",
                "worse": "the deep network fitted the training set more slowly",
-               "within the spread": "no measurable difference in how fast they fitted the training set"}[expected]
-    return f"gap {gap:+.4f}, spread {spread:.4f}: {expected}, {meaning} (dc.verdict_table agrees)."
+               "undecided": "no measurable difference in how fast they fitted the training set"}[verdict["label"]]
+    return f"{message} So {meaning}."
 
 
 CHECKS = {"03.1": steps_to_best, "03.2": build_sgd_fast, "03.3": deep_train_loss_verdict}

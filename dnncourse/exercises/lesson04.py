@@ -1,4 +1,4 @@
-"""Lesson 04's exercises: the size of an L2 penalty, a dropout + L2 builder, a verdict on the lowest validation loss."""
+"""Lesson 04's exercises: the size of an L2 penalty, a dropout + L2 builder, a paired verdict on the lowest validation loss."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numbers
 import keras
 import numpy as np
 
-from ..summary import verdict_table
-from .expect import (Wrong, built_model, expect_compiled, expect_learning_rate, expect_loss, expect_true, returns,
-                     expect_verdict)
+from ..verdicts import paired_verdict
+from .expect import (Wrong, built_model, expect_compiled, expect_learning_rate, expect_loss, expect_paired_verdict,
+                     expect_true, returns)
 
 
 # 04.1 ------------------------------------------------------------------------------------------
@@ -54,8 +54,8 @@ def l2_penalty(answer, model) -> str:
                     "keep the last line as it was: dc.check(\"04.1\", l2_penalty, model=l2_model).")
     layers = _kernels_and_biases(model)
     expect_true(bool(layers), "the model passed as `model=` has no L2 kernel penalty to add up.",
-                "l2_model should be deep.models[(\"256-128-64 + L2(1e-4)\", seeds[0])], "
-                "the L2 model of the weight-decay section.")
+                "l2_model should be everything.models[(\"L2 penalty\", seeds[0])], "
+                "the L2 model of the weight-penalty section.")
     expect_true(callable(answer) and not isinstance(answer, keras.Model),
                 f"04.1 asks for the function l2_penalty(kernels, factor), not {type(answer).__name__}.",
                 "def l2_penalty(kernels, factor): return factor × the sum of every squared weight.")
@@ -68,6 +68,8 @@ def l2_penalty(answer, model) -> str:
         return math.isclose(answer_value, value, rel_tol=1e-4, abs_tol=1e-9)
 
     if not near(expected):
+        expect_true(not near(-expected), "your function's value has the wrong sign: a sum of squares times a "
+                                         "positive factor is never negative.", "drop the minus sign.")
         squares = sum(float(np.sum(kernel ** 2)) for kernel in kernels)
         mistakes = [
             (squares, "that is Σw² without the factor λ.", "multiply by `factor`."),
@@ -101,7 +103,7 @@ def l2_penalty(answer, model) -> str:
 # 04.2 ------------------------------------------------------------------------------------------
 
 def _describe(model) -> list[str]:
-    """Dense and Dropout layers in order, e.g. ["Dense(256)", "Dropout(0.25)", ...]."""
+    """Dense and Dropout layers in order, e.g. ["Dense(100)", "Dropout(0.3)", ...]."""
     out = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.Dense):
@@ -131,17 +133,19 @@ def _build(function, **kwargs) -> keras.Model:
     return model
 
 
+N_PARAMS = 111_810  # 784 -> 100 -> 300 -> 10, dropout and penalties add none
+
+
 def _shape(model, rate: float, factor: float, call: str) -> None:
-    expected = ["Dense(256)", f"Dropout({rate:g})", "Dense(128)", f"Dropout({rate:g})", "Dense(64)", "Dense(10)"]
+    expected = ["Dense(100)", f"Dropout({rate:g})", "Dense(300)", "Dense(10)"]
     got = _describe(model)
     if [g.split("(")[0] for g in got] == [e.split("(")[0] for e in expected] and \
             [g for g in got if g.startswith("Dense")] == [e for e in expected if e.startswith("Dense")]:
-        expect_true(got == expected, f"{call} has the dropout rates {[g for g in got if g.startswith('Dropout')]}; "
-                                     f"expected {rate:g} for both.", "pass `rate` to both Dropout layers.")
+        expect_true(got == expected, f"{call} has the dropout rate {got[1][8:-1]}; expected the `rate` argument.",
+                    "pass `rate` to the Dropout layer.")
     expect_true(got == expected,
-                f"{call} has the layers {' → '.join(got) or 'none'}; expected {' → '.join(expected)}.",
-                "as build_dropout in section 4: Dropout after the first and after the second hidden layer, "
-                "none after the third.")
+                f"{call} has the layers {' → '.join(got) or 'none'}; expected Dense(100) → Dropout → Dense(300) → Dense(10).",
+                "as the dropout variants of section 1: one Dropout between the two hidden layers.")
     for layer in (layer for layer in model.layers if isinstance(layer, keras.layers.Dense)):
         regularizer = layer.kernel_regularizer
         got_factor = _l2_factor(regularizer)
@@ -151,28 +155,29 @@ def _shape(model, rate: float, factor: float, call: str) -> None:
                                             f"{type(regularizer).__name__}, not L2.",
                     "use keras.regularizers.L2(factor).")
         expect_true(math.isclose(got_factor, factor, rel_tol=1e-6),
-                    f"in {call}, the Dense({layer.units}) layer has L2({got_factor:g}); expected L2({factor:g}).",
+                    f"in {call}, the Dense({layer.units}) layer's L2 factor is not the `factor` argument.",
                     "pass the `factor` argument: L2(factor). Note that the string \"l2\" means L2(0.01).")
         expect_true(layer.bias_regularizer is None and layer.activity_regularizer is None,
                     f"in {call}, the Dense({layer.units}) layer also penalizes its biases or outputs.",
-                    "only kernel_regularizer, as in build_l2.")
+                    "only kernel_regularizer, as in the L2 variant.")
 
 
 def build_dropout_l2(answer) -> str:
     expect_true(not isinstance(answer, keras.Model), "that is a model; the check wants the function that builds it.",
                 "pass build_dropout_l2 itself, without () after its name.")
     model = built_model(answer, "build_dropout_l2")
-    _shape(model, 0.25, 1e-4, "build_dropout_l2()")
+    _shape(model, 0.3, 1e-4, "build_dropout_l2()")
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     activations = [layer.activation.__name__ for layer in dense]
-    expect_true(activations == ["relu", "relu", "relu", "softmax"],
+    expect_true(activations == ["relu", "relu", "softmax"],
                 f"the activations are {activations}; expected relu for the hidden layers and softmax for the output.")
-    expect_true(tuple(model.input_shape) == (None, 28, 28) and model.count_params() == 242_762,
+    expect_true(tuple(model.input_shape) == (None, 28, 28) and model.count_params() == N_PARAMS,
                 f"it takes inputs of shape {model.input_shape} and has {model.count_params():,} parameters, "
-                "not 242,762 (dropout and penalties add none).",
-                "start with keras.Input(shape=(28, 28)) and keras.layers.Flatten().")
+                "not those of the 100 → 300 network (dropout and penalties add none).",
+                "start with keras.Input(shape=(28, 28)) and keras.layers.Flatten(), or use model_fn.")
     expect_compiled(model)
-    expect_true(isinstance(model.optimizer, keras.optimizers.Adam),
+    expect_true(isinstance(model.optimizer, keras.optimizers.Adam) and
+                not isinstance(model.optimizer, keras.optimizers.AdamW),
                 f"it is compiled with {type(model.optimizer).__name__}, not Adam.",
                 "compile it with compile_adam(model).")
     expect_learning_rate(model, 1e-3, "LEARNING_RATE", "compile_adam(model) uses LEARNING_RATE.")
@@ -183,28 +188,22 @@ def build_dropout_l2(answer) -> str:
     shared = [layer.name for layer in model.layers if any(layer is mine for mine in again.layers)]
     expect_true(not shared, f"two calls return models that share the layer objects {shared}, weights included.",
                 "create every layer inside the function, as section 1 explains, so each call gives a fresh model.")
-    return ("256 → Dropout(0.25) → 128 → Dropout(0.25) → 64 → 10 with L2(1e-4) on every kernel, Adam 1e-3, "
-            "242,762 parameters; the arguments work and every call builds fresh layers.")
+    return ("100 → Dropout(0.3) → 300 → 10 with L2(1e-4) on every kernel, Adam 1e-3, "
+            f"{N_PARAMS:,} parameters like the plain network; the arguments work and every call builds fresh layers.")
 
 
 # 04.3 ------------------------------------------------------------------------------------------
 
-def dropout_loss_verdict(answer, summary) -> str:
-    reference, variant = "100-300", "100-Dropout(0.3)-300"
-    names = set(getattr(summary, "variant", []))
-    expect_true({reference, variant} <= names, "the check needs section 3's sweep_summary as `summary=`.",
-                "keep the last line as it was: dc.check(\"04.3\", dropout_vs_none, summary=sweep_summary).")
-    table = verdict_table(summary, reference, "min_val_loss").set_index("variant")
-    expected = table.loc[variant, "verdict"]
-    gap, spread = table.loc[variant, f"vs {reference}"], table.loc[variant, "spread"]
-    expect_verdict(answer, expected, gap, spread, lower_is_better=True, gap_means="dropout's mean minus 100-300's",
-                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()))
-    if expected == "one seed: no spread":
-        return ("one seed per variant: the spread is unknown, so no gap can be called real (dc.verdict_table agrees). "
-                "With n_seeds of 2 or more there is a spread to judge the gap against.")
-    accuracy = verdict_table(summary, reference).set_index("variant").loc[variant, "verdict"]
-    return (f"on the lowest validation loss, Dropout(0.3) is {expected!r} (gap {gap:+.4f}, spread {spread:.4f}; "
-            f"dc.verdict_table agrees); on the final validation accuracy, section 3 said {accuracy!r}.")
+REFERENCE, DROPOUT, METRIC = "100-300", "Dropout(0.3)", "min_val_ce"
+
+
+def dropout_loss_verdict(answer, table) -> str:
+    names = set(getattr(table, "variant", []))
+    expect_true({REFERENCE, DROPOUT} <= names and METRIC in getattr(table, "columns", []),
+                "the check needs the per-seed table `runs` (with the column min_val_ce) as `table=`.",
+                "keep the last line as it was: dc.check(\"04.3\", dropout_vs_plain, table=runs).")
+    verdict = paired_verdict(table, DROPOUT, REFERENCE, METRIC, higher_is_better=False)
+    return expect_paired_verdict(answer, verdict, what="Dropout(0.3) minus 100-300, seed by seed, in min_val_ce")
 
 
 CHECKS = {"04.1": l2_penalty, "04.2": build_dropout_l2, "04.3": dropout_loss_verdict}

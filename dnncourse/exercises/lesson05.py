@@ -1,4 +1,4 @@
-"""Lesson 05's exercises: the memory of BN's moving averages, a He + BN builder, BN's speed on top of He."""
+"""Lesson 05's exercises: the memory of BN's moving averages, a He + BN builder, BN's early lead at a large learning rate."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numbers
 
 import keras
 
-from ..summary import verdict_table
-from .expect import (Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict,
-                     learning_rate_of)
+from ..verdicts import paired_verdict
+from .expect import (NotAnswered, Wrong, built_model, dense_units, expect_compiled, expect_loss, expect_paired_verdict,
+                     expect_true, learning_rate_of)
 
 
 # 05.1 ------------------------------------------------------------------------------------------
@@ -132,26 +132,37 @@ def build_he_bn(answer) -> str:
 
 # 05.3 ------------------------------------------------------------------------------------------
 
-def he_bn_speed(answer, summary) -> str:
-    names = set(summary["variant"])
-    missing = [name for name in ("He", "He + BN") if name not in names]
-    if missing:
-        raise Wrong(f"the summary you passed has no {' or '.join(repr(m) for m in missing)} row.",
-                    "run section 6 and 7 first and pass summary=summary.")
-    column = "val_accuracy_epoch_1"
-    rows = summary[summary["variant"].isin(["He", "He + BN"])]
-    row = verdict_table(rows, "He", column).iloc[0]
-    expected = row["verdict"]
-    final = verdict_table(rows, "He", "val_accuracy").iloc[0]["verdict"]
-    expect_verdict(answer, expected, row["vs He"], row["spread"], n_seeds=int(rows["n_seeds"].min()),
-                   lower_is_better=False, gap_means="He + BN minus He",
-                   mixups=[(final, f"{answer!r} is the verdict on the final accuracy (val_accuracy); the question "
-                            "is about speed, the accuracy after the first epoch.",
-                            "use the val_accuracy_epoch_1_mean and val_accuracy_epoch_1_std columns.")])
-    if expected == "one seed: no spread":
-        return "one seed per variant: the gap cannot be judged without a spread (the full profile has three)."
-    return (f"gap {row['vs He']:+.4f} against a spread of {row['spread']:.4f}: after one epoch He + BN is "
-            f"{expected} (dc.verdict_table agrees).")
+PLAIN, WITH_BN, METRIC = "Glorot lr=0.1", "Glorot + BN lr=0.1", "val_accuracy_epoch_1"
+# Pairs a student may take by mistake: (variant, reference, metric, what it is instead)
+MIXUPS = [
+    (WITH_BN, PLAIN, "val_accuracy", "the final accuracy (val_accuracy); the question is about the accuracy "
+                                     "after the first epoch, val_accuracy_epoch_1"),
+    ("Glorot + BN", "Glorot", METRIC, "the pair at the lesson's default rate, 0.01; the question is about "
+                                      "learning rate 0.1"),
+    (PLAIN, WITH_BN, METRIC, "no BN minus BN; the difference is the BN network minus the plain one"),
+]
 
 
-CHECKS = {"05.1": moving_memory, "05.2": build_he_bn, "05.3": he_bn_speed}
+def bn_speed_at_01(answer, table) -> str:
+    """The paired verdict of BN against no BN at learning rate 0.1, on the validation accuracy after epoch 1."""
+    if isinstance(answer, dict) and any(value is ... for value in answer.values()):
+        raise NotAnswered("not answered yet: replace each `...` in the dict with your number or label.")
+    names = set(getattr(table, "variant", []))
+    expect_true({PLAIN, WITH_BN} <= names and METRIC in getattr(table, "columns", []),
+                f"the check needs the per-seed table `runs` (with {PLAIN!r}, {WITH_BN!r} and the column {METRIC}) "
+                "as `table=`.", 'keep the last line as it was: dc.check("05.3", bn_speed, table=runs).')
+    verdict = paired_verdict(table, WITH_BN, PLAIN, METRIC, higher_is_better=True)
+    if isinstance(answer, dict) and isinstance(answer.get("difference"), numbers.Real) \
+            and not isinstance(answer.get("difference"), bool) and verdict["difference"] is not None:
+        given = float(answer["difference"])
+        for variant, reference, metric, instead in MIXUPS:
+            if {variant, reference} <= names and metric in table.columns:
+                other = paired_verdict(table, variant, reference, metric)["difference"]
+                if other is not None and abs(given - other) <= 6e-4 \
+                        and abs(given - verdict["difference"]) > 6e-4:
+                    raise Wrong(f"your difference is {instead}.",
+                                f"per seed: {WITH_BN}'s {METRIC} minus {PLAIN}'s.")
+    return expect_paired_verdict(answer, verdict, what=f"{WITH_BN} minus {PLAIN}, seed by seed, in {METRIC}")
+
+
+CHECKS = {"05.1": moving_memory, "05.2": build_he_bn, "05.3": bn_speed_at_01}

@@ -1,4 +1,4 @@
-"""Lesson 06's exercises: a schedule counts steps, step decay as a schedule object, judge a start rate."""
+"""Lesson 06's exercises: a schedule counts steps, step decay as a schedule object, the rounding slip measured."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import numbers
 from typing import Any
 
 import keras
+import pandas as pd
 
-from ..summary import verdict_table
 from ..models import baseline_model
-from .expect import Wrong, built_model, expect_compiled, expect_true, expect_verdict
+from ..verdicts import paired_differences, paired_verdict
+from .expect import NotAnswered, Wrong, built_model, expect_compiled, expect_paired_verdict, expect_true
 
 
 def _as_float(value: Any, what: str, hint: str | None = None) -> float:
@@ -126,22 +127,35 @@ def build_step_schedule(answer, step_decay, steps_per_epoch, epochs) -> str:
             "and it is saved with the model's optimizer, unlike a callback.")
 
 
-def plateau_start_verdict(answer, summary) -> str:
-    reference, variant = "reduce on plateau", "reduce on plateau from 0.001"
-    names = set(summary["variant"])
-    missing = [name for name in (reference, variant) if name not in names]
+SLIP, CYCLES_UP = "cosine restarts, rounded down", "cosine restarts"
+
+
+def rounding_slip_verdict(answer, table) -> str:
+    """The paired verdict of the rounded-down cosine schedule against the rounded-up one, on val_accuracy."""
+    if table is ... or (isinstance(answer, dict) and any(value is ... for value in answer.values())):
+        raise NotAnswered("not answered yet: train the variant, build the table, then fill in the dict.")
+    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", "val_accuracy"} <= set(table.columns):
+        raise Wrong(f"table should be the per-seed table of runs (a DataFrame with variant, seed and "
+                    f"val_accuracy columns), not {type(table).__name__}.",
+                    "pd.concat([everything.table, slip.table], ignore_index=True).")
+    missing = [name for name in (SLIP, CYCLES_UP) if name not in set(table["variant"])]
     if missing:
-        raise Wrong(f"the summary you passed has no variant {', '.join(map(repr, missing))}.",
-                    "run the lesson through section 8 and pass summary=summary (every variant).")
-    pair = summary[summary["variant"].isin([reference, variant])]
-    row = verdict_table(pair, reference, "min_val_loss").set_index("variant").loc[variant]
-    expected, gap, spread = row["verdict"], row[f"vs {reference}"], row["spread"]
-    expect_verdict(answer, expected, gap, spread, n_seeds=int(pair["n_seeds"].min()), lower_is_better=True,
-                   gap_means="'from 0.001' mean minus 'reduce on plateau' mean")
-    if expected == "one seed: no spread":
-        return "with a single seed there is no spread, so no gap can be called real (dc.verdict_table agrees)."
-    return (f"gap {gap:+.4f} against a spread of {spread:.4f}: {expected} on the lowest validation loss "
-            "(dc.verdict_table agrees).")
+        raise Wrong(f"the table has no variant {', '.join(map(repr, missing))}.",
+                    f"name the new variant exactly {SLIP!r} and keep everything.table's runs in the table.")
+    differences = paired_differences(table, SLIP, CYCLES_UP, "val_accuracy")
+    if len(differences) < 2:
+        raise Wrong(f"{SLIP!r} and {CYCLES_UP!r} share {len(differences)} seed(s); a paired verdict needs "
+                    "at least 2.", "train the new variant on `seeds`, the seeds cosine restarts had.")
+    epochs = table.groupby("variant")["epochs"].max() if "epochs" in table else None
+    if epochs is not None and epochs[SLIP] != epochs[CYCLES_UP]:
+        raise Wrong(f"{SLIP!r} trained for {epochs[SLIP]:g} epochs, {CYCLES_UP!r} for {epochs[CYCLES_UP]:g}.",
+                    "use train(...), which gives every variant the same epochs and batch size.")
+    if (differences == 0).all():
+        raise Wrong(f"{SLIP!r} scores exactly what {CYCLES_UP!r} does in every seed: it looks like the same "
+                    "schedule.", "pass first_decay_steps=slip_steps (total_steps // 7, rounded down).")
+    verdict = paired_verdict(table, SLIP, CYCLES_UP, "val_accuracy")
+    return expect_paired_verdict(answer, verdict,
+                                 what=f"'{SLIP}' minus '{CYCLES_UP}', in val_accuracy, per seed")
 
 
-CHECKS = {"06.1": rate_after_epoch_at_batch_32, "06.2": build_step_schedule, "06.3": plateau_start_verdict}
+CHECKS = {"06.1": rate_after_epoch_at_batch_32, "06.2": build_step_schedule, "06.3": rounding_slip_verdict}

@@ -1,4 +1,5 @@
-"""Lesson 07's exercises: replay early stopping with min_delta, build callbacks on accuracy, judge two patiences."""
+"""Lesson 07's exercises: replay early stopping with min_delta, build callbacks on accuracy, judge two patiences
+seed by seed (a paired verdict)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from ..summary import verdict_table
-from .expect import NotAnswered, Wrong, expect_true, expect_verdict, returns
+from ..verdicts import paired_verdict
+from .expect import PAIRED_FIELDS, NotAnswered, Wrong, expect_paired_verdict, expect_true, returns
 
 STRICT_PATIENCE, STRICT_MIN_DELTA = 2, 0.01   # exercise 07.1's settings, stated in its task
 
@@ -27,6 +28,8 @@ def early_stop(values, patience: int, min_delta: float = 0.0) -> tuple[int, int]
 
 
 def _epoch_pair(answer) -> tuple[int, int]:
+    if answer is ... or (isinstance(answer, (tuple, list)) and any(value is ... for value in answer)):
+        raise NotAnswered("not answered yet: replace the `...` with the pair (epochs_run, epoch_restored).")
     if isinstance(answer, np.ndarray):
         answer = answer.tolist()
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
@@ -34,7 +37,8 @@ def _epoch_pair(answer) -> tuple[int, int]:
                     "e.g. stricter_stop = (7, 5): two whole numbers in parentheses.")
     pair = []
     for value in answer:
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or float(value) != int(value):
+        if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(float(value))
+                or float(value) != int(value)):
             raise Wrong(f"both numbers of the pair should be whole epoch numbers; got {value!r}.",
                         "count epochs 1, 2, 3, ... as Keras prints them.")
         pair.append(int(value))
@@ -134,23 +138,44 @@ def accuracy_callbacks(answer, patience, section2_checkpoint=None) -> str:
             f"ModelCheckpoint to {target.name}, {mode}, fresh on every call.")
 
 
-def long_vs_short(answer, summary, reference, variant) -> str:
-    names = list(summary["variant"]) if "variant" in summary else []
+TOLERANCE = 6e-4  # expect_paired_verdict's: a 4-decimal rounding passes
+
+
+def _difference_given(answer):
+    if not isinstance(answer, dict) or set(answer) != set(PAIRED_FIELDS):
+        return None
+    value = answer["difference"]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+def long_vs_short(answer, table, reference, variant) -> str:
+    """The long patience against the short one on the kept models' validation loss, paired by seed."""
+    if isinstance(answer, dict) and any(value is ... for value in answer.values()):
+        raise NotAnswered("not answered yet: replace each `...` in the dict with your number or label.")
+    names = list(dict.fromkeys(table["variant"])) if "variant" in getattr(table, "columns", ()) else []
     for name in (reference, variant):
-        expect_true(name in names, f"the summary has no variant {name!r}; it has {', '.join(map(str, names))}.",
-                    "pass the summary of section 3: summary=summary, reference=short_name, variant=long_name.")
-    expect_true({"kept_val_loss_mean", "kept_val_loss_std"} <= set(summary.columns),
-                "this summary has no kept_val_loss columns.", "pass section 3's `summary` (from summarize_kept).")
-    row = verdict_table(summary, reference, "kept_val_loss").set_index("variant").loc[variant]
-    expected = row["verdict"]
-    last_epoch = verdict_table(summary, reference, "val_loss").set_index("variant").loc[variant, "verdict"]
-    expect_verdict(answer, expected, row[f"vs {reference}"], row["spread"], lower_is_better=True,
-                   n_seeds=int(summary.set_index("variant").loc[[reference, variant], "n_seeds"].min()),
-                   gap_means="long minus short", mixups=[(
-                       last_epoch, f"{answer!r} is the verdict on val_loss_mean, the last epoch's loss.",
-                       "with restore_best_weights=True the kept model is the restored one: compare "
-                       "kept_val_loss_mean and kept_val_loss_std.")])
-    return f"on the kept models' validation loss, {variant} against {reference}: {expected} (dc.verdict_table agrees)."
+        expect_true(name in names, f"the table has no variant {name!r}; it has {', '.join(map(str, names))}.",
+                    "pass section 3's per-seed table: table=comparison.table, reference=short_name, "
+                    "variant=long_name.")
+    expect_true("kept_val_loss" in table.columns, "this table has no kept_val_loss column.",
+                "pass comparison.table after add_kept_scores(comparison) (section 3).")
+    verdict = paired_verdict(table, variant, reference, "kept_val_loss")
+    given = _difference_given(answer)
+    if given is not None and verdict["difference"] is not None and abs(given - verdict["difference"]) > TOLERANCE:
+        last_epoch = paired_verdict(table, variant, reference, "val_loss")["difference"]
+        if last_epoch is not None and abs(given - last_epoch) <= TOLERANCE:
+            raise Wrong("your difference is the one of val_loss, the last epoch's loss.",
+                        "with restore_best_weights=True the kept model is the restored one: use kept_val_loss.")
+    message = expect_paired_verdict(answer, verdict, what="long patience minus short patience, seed by seed, "
+                                                          "in kept_val_loss")
+    by_seed = table.pivot_table(index="seed", columns="variant", values="kept_val_loss", aggfunc="mean")
+    differences = (by_seed[variant] - by_seed[reference]).dropna()
+    same = int((differences.abs() <= 1e-6).sum())
+    return (f"{message} On the same seed the long patience trains exactly like the short one until the "
+            f"short one stops, so it keeps the same epoch or a lower val_loss, never a higher one: "
+            f"{same} of {len(differences)} differences are 0.")
 
 
 CHECKS = {"07.1": stricter_stop, "07.2": accuracy_callbacks, "07.3": long_vs_short}

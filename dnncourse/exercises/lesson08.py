@@ -1,17 +1,19 @@
-"""Lesson 08's exercises: the final model's cosine, a search space with per-layer widths, a grid verdict."""
+"""Lesson 08's exercises: the final model's cosine, a search space with per-layer widths, the grid's top two
+points compared fold by fold (a paired verdict)."""
 
 from __future__ import annotations
 
 import inspect
 import math
 import numbers
+import re
 
 import keras
 import pandas as pd
 
-from ..summary import verdict_table
-from .expect import (Wrong, dense_units, expect_compiled, expect_loss, expect_true, expect_verdict, layers_of,
-                     learning_rate_of)
+from ..verdicts import paired_verdict
+from .expect import (Wrong, dense_units, expect_compiled, expect_loss, expect_paired_verdict, expect_true,
+                     layers_of, learning_rate_of)
 
 # --- 08.1 ----------------------------------------------------------------------------------------
 
@@ -41,6 +43,8 @@ def final_rate(answer, learning_rate, train_images, full_images, batch_size, epo
     def near(value):
         return abs(answer - value) <= 1e-3 * abs(value) + 1e-12
 
+    if answer < 0:
+        raise Wrong("a learning rate is never negative: CosineDecay falls from rate₀ to 0, no further.", how)
     if near(expected):
         return (f"after {validated} of its {total} steps the final model still runs at {fraction:.1%} of its "
                 f"starting rate ({expected:.3g}): its extra steps are not spent at a zero rate, the whole "
@@ -206,36 +210,30 @@ def funnel_space(answer) -> str:
 
 # --- 08.3 ----------------------------------------------------------------------------------------
 
-GRID_CHOICES = ("better", "within the spread")
-RULE_HINT = ("gap = best mean_fold_accuracy minus the runner-up's; spread = their two std_fold_accuracy added; "
-             "only a gap larger than the spread counts as \"better\".")
+FOLD_COLUMN = re.compile(r"fold_(\d+)")
 
 
-def grid_verdict(answer, grid_table, cv_folds) -> str:
-    columns = {"mean_fold_accuracy", "std_fold_accuracy"}
-    if not isinstance(grid_table, pd.DataFrame) or not columns <= set(grid_table.columns):
-        raise Wrong("the check needs section 4's grid_table (with mean_fold_accuracy and std_fold_accuracy).",
-                    "keep the context as in the stub: grid_table=grid_table, cv_folds=cv_folds.")
-    if len(grid_table) < 2:
-        raise Wrong("the grid has a single point: there is no runner-up to compare with.",
-                    "run the lesson with grid_points of 2 or more.")
-    ranked = grid_table.sort_values("mean_fold_accuracy", ascending=False, kind="stable").iloc[:2]
-    # The course's rule, dc.verdict_table, on a summary whose "seeds" are the folds.
-    summary = pd.DataFrame({"variant": ["best", "runner-up"], "n_seeds": [cv_folds, cv_folds],
-                            "val_accuracy_mean": ranked["mean_fold_accuracy"].to_numpy(),
-                            "val_accuracy_std": ranked["std_fold_accuracy"].to_numpy()})
-    row = verdict_table(summary, reference="runner-up").iloc[0]
-    expected, gap, spread = row["verdict"], row["vs runner-up"], row["spread"]
-    if isinstance(answer, str) and answer.strip().lower() == "worse":
-        raise Wrong("the best point has the highest mean fold accuracy, so it cannot be worse than the runner-up.",
-                    RULE_HINT)
-    expect_verdict(answer, expected, gap, spread, n_seeds=cv_folds, lower_is_better=False,
-                   gap_means="best mean_fold_accuracy minus the runner-up's", choices=GRID_CHOICES, repeat="fold")
-    if expected == "better":
-        return (f"the gap ({gap:.4f}) is larger than the folds' spread ({spread:.4f}): the best point is "
-                "clearly ahead (dc.verdict_table agrees).")
-    return (f"the gap ({gap:.4f}) is no larger than the folds' spread ({spread:.4f}): the folds do not rank "
-            "the two top points (dc.verdict_table agrees).")
+def grid_pair(answer, grid_table) -> str:
+    """The grid's best point against its runner-up, paired fold by fold (dc.paired_verdict)."""
+    if not isinstance(grid_table, pd.DataFrame) or "mean_fold_accuracy" not in grid_table.columns:
+        raise Wrong("the check needs section 4's grid_table (with mean_fold_accuracy and fold_1, fold_2, ...).",
+                    "keep the context as in the stub: grid_table=grid_table.")
+    folds = sorted((c for c in grid_table.columns if FOLD_COLUMN.fullmatch(str(c))),
+                   key=lambda c: int(FOLD_COLUMN.fullmatch(c).group(1)))
+    if len(folds) < 2 or len(grid_table) < 2:
+        raise Wrong("the grid needs at least two points and two folds to compare the top two fold by fold.",
+                    "run the lesson with grid_points and cv_folds of 2 or more.")
+    ranked = grid_table.sort_values("mean_fold_accuracy", ascending=False, kind="stable")
+    best, runner_up = ranked.iloc[0], ranked.iloc[1]
+    # The folds play the part of seeds: the same held-out images for both points.
+    table = pd.DataFrame([{"variant": name, "seed": k, "fold_accuracy": float(row[column])}
+                          for name, row in (("best", best), ("runner-up", runner_up))
+                          for k, column in enumerate(folds, start=1)])
+    verdict = paired_verdict(table, "best", "runner-up", "fold_accuracy", higher_is_better=True,
+                             question="grid: best vs runner-up")
+    message = expect_paired_verdict(answer, verdict,
+                                    what="the best point's fold accuracy minus the runner-up's, fold by fold")
+    return message.replace(" seeds, so ", " folds, so ")
 
 
-CHECKS = {"08.1": final_rate, "08.2": funnel_space, "08.3": grid_verdict}
+CHECKS = {"08.1": final_rate, "08.2": funnel_space, "08.3": grid_pair}

@@ -66,16 +66,18 @@ def links_table(book: Book) -> str:
 
 
 def with_setup_cell(nb: nbformat.NotebookNode, source: str) -> bool:
-    """Make ``source`` the notebook's first cell (tagged ``setup``); True if that changed anything."""
-    first = nb.cells[0] if nb.cells else None
+    """Make ``source`` the notebook's first code cell (tagged ``setup``), after the title; True if that changed anything."""
+    cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    first = nb.cells[cells[0]] if cells else None
     if first is not None and SETUP_TAG in first.metadata.get("tags", []):
         if first.source == source:
             return False
         first.source = source
         return True
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_TAG]})
-    cell.pop("id", None)
-    nb.cells.insert(0, cell)
+    cell.id = "colab-setup"
+    title = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(title, cell)
     return True
 
 

@@ -17,7 +17,7 @@ from .environment import DEFAULT_BACKEND, backend_problem, default_backend, kern
 TF_PINNED = "2.21"  # the `cpu` extra of pyproject.toml pins TensorFlow 2.21.x; the numbers were measured on it
 TF_SUPPORTED = ("2.20", "2.21")  # 2.20: Colab's (tested in CI with Colab's Keras and JAX)
 DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "keras", "jax", "jaxlib", "tf-keras", "tensorboard",
-                 "keras-tuner", "scikeras", "papermill", "nbconvert", "ipywidgets", "dnncourse")
+                 "keras-tuner", "papermill", "nbconvert", "ipywidgets", "dnncourse")
 ALWAYS_SHOWN = ("keras", "jax")  # printed as "not installed" when missing
 
 
@@ -57,8 +57,6 @@ def known_problems(versions: dict[str, str | None]) -> list[str]:
                         "(pip install 'tensorboard>=2.20,<2.22').")
     if versions.get("keras-tuner") is None:
         warnings.append("keras-tuner is missing: the tuning lesson needs it (pip install keras-tuner==1.4.8).")
-    if versions.get("scikeras") is None:
-        warnings.append("scikeras is missing: the scikit-learn lesson needs it (pip install 'scikeras>=0.13,<0.14').")
     if os.environ.get("TF_USE_LEGACY_KERAS", "") in ("1", "true", "True"):
         warnings.append("TF_USE_LEGACY_KERAS is set: tf.keras would be Keras 2; unset it.")
     return warnings
