@@ -192,3 +192,8 @@ def test_04_3_right_answer_passes(table):
 
 def test_04_3_the_table_must_be_the_runs():
     wrong("04.3", {"difference": 0.0, "low": -1.0, "high": 1.0, "label": "undecided"}, table=pd.DataFrame())
+
+
+def test_04_3_a_dict_still_holding_dots_is_unanswered():
+    with pytest.raises(NotAnswered):
+        CHECKS["04.3"]({"difference": ..., "low": ..., "high": ..., "label": ...}, table=None)

@@ -62,8 +62,10 @@ def test_lesson_is_clean_and_parameterised(lesson_id):
     dirty = [i for i, c in enumerate(code) if c.outputs or c.execution_count]
     assert not dirty, (f"{lesson.path.name}: code cells {dirty} carry outputs in what git would commit; "
                        "run `make setup` (installs the nbstripout git filter), then `git add` it again")
+    code = [c for c in code if "setup" not in c.metadata.get("tags", [])]   # the Colab set-up cell comes first
     tagged = [i for i, c in enumerate(code) if "parameters" in c.metadata.get("tags", [])]
-    assert tagged == [0], f"{lesson.path.name}: the first code cell (and only it) must be tagged 'parameters'"
+    assert tagged == [0], (f"{lesson.path.name}: the first code cell after the set-up cell (and only it) "
+                           "must be tagged 'parameters'")
     assert "check_parameters(" in code[1].source, "the cell after the parameters must check them"
 
 
