@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .backend import say_default_backend_once
+
 
 class ParameterError(ValueError):
     """A lesson parameter has the wrong type or is out of range."""
@@ -153,4 +155,5 @@ def check_parameters(**values: Any) -> dict[str, Any]:
             f"A lesson that needs a new one adds a Rule to dnncourse.params.RULES.")
     checked = {name: RULES[name].check(name, value) for name, value in values.items()}
     check_combinations(checked)
+    say_default_backend_once()
     return checked

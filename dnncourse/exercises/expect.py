@@ -9,6 +9,7 @@ import re
 from typing import Any, Callable, Iterable, Sequence
 
 import keras
+import pandas as pd
 
 
 class Wrong(Exception):
@@ -144,6 +145,17 @@ def returns(function: Callable[..., Any], *args: Any, what: str) -> Any:
 
 
 PAIRED_FIELDS = ("difference", "low", "high", "label")
+
+
+def expect_runs_table(table: Any, variant: str, reference: str, metric: str, *,
+                      table_hint: str, missing_hint: str) -> None:
+    """``table`` is a per-seed table of runs holding ``variant`` and ``reference`` and the ``metric`` column."""
+    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", metric} <= set(table.columns):
+        raise Wrong(f"table should be the per-seed table of runs (a DataFrame with variant, seed and {metric} "
+                    f"columns), not {type(table).__name__}.", table_hint)
+    missing = [name for name in (variant, reference) if name not in set(table["variant"])]
+    if missing:
+        raise Wrong(f"the table has no variant {', '.join(map(repr, missing))}.", missing_hint)
 
 
 def expect_paired_verdict(answer: Any, verdict: dict, *, what: str, tolerance: float = 6e-4) -> str:

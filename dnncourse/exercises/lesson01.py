@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import keras
-import pandas as pd
 
 from ..verdicts import paired_differences, paired_verdict
 from .expect import (NotAnswered, Wrong, built_model, dense_units, expect_loss, expect_number, expect_optimizer,
-                     expect_paired_verdict, expect_true)
+                     expect_paired_verdict, expect_runs_table, expect_true)
 
 REPLAYED, FRESH, METRIC = "one order replayed", "baseline", "min_val_loss"
 
@@ -44,14 +43,9 @@ def replay_verdict(answer, table) -> str:
     """The paired verdict of the replayed order against the baseline (a fresh order), on min_val_loss."""
     if isinstance(answer, dict) and any(value is ... for value in answer.values()):
         raise NotAnswered("not answered yet: fill in the four values of the dict.")
-    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", METRIC} <= set(table.columns):
-        raise Wrong(f"table should be the per-seed table of runs (a DataFrame with variant, seed and {METRIC} "
-                    f"columns), not {type(table).__name__}.",
-                    "pass trap_table, the baseline's runs and the replayed ones in one table.")
-    missing = [name for name in (REPLAYED, FRESH) if name not in set(table["variant"])]
-    if missing:
-        raise Wrong(f"the table has no variant {', '.join(map(repr, missing))}.",
-                    "pd.concat([comparison.table, replay.table], ignore_index=True).")
+    expect_runs_table(table, REPLAYED, FRESH, METRIC,
+                      table_hint="pass trap_table, the baseline's runs and the replayed ones in one table.",
+                      missing_hint="pd.concat([comparison.table, replay.table], ignore_index=True).")
     pairs = len(paired_differences(table, REPLAYED, FRESH, METRIC))
     if pairs < 2:
         raise Wrong(f"{REPLAYED!r} and {FRESH!r} share {pairs} seed(s); a paired verdict needs at least 2.",

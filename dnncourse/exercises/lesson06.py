@@ -7,11 +7,11 @@ import numbers
 from typing import Any
 
 import keras
-import pandas as pd
 
 from ..models import baseline_model
 from ..verdicts import paired_differences, paired_verdict
-from .expect import NotAnswered, Wrong, built_model, expect_compiled, expect_paired_verdict, expect_true
+from .expect import (NotAnswered, Wrong, built_model, expect_compiled, expect_paired_verdict, expect_runs_table,
+                     expect_true)
 
 
 def _as_float(value: Any, what: str, hint: str | None = None) -> float:
@@ -134,14 +134,10 @@ def rounding_slip_verdict(answer, table) -> str:
     """The paired verdict of the rounded-down cosine schedule against the rounded-up one, on val_accuracy."""
     if table is ... or (isinstance(answer, dict) and any(value is ... for value in answer.values())):
         raise NotAnswered("not answered yet: train the variant, build the table, then fill in the dict.")
-    if not isinstance(table, pd.DataFrame) or not {"variant", "seed", "val_accuracy"} <= set(table.columns):
-        raise Wrong(f"table should be the per-seed table of runs (a DataFrame with variant, seed and "
-                    f"val_accuracy columns), not {type(table).__name__}.",
-                    "pd.concat([everything.table, slip.table], ignore_index=True).")
-    missing = [name for name in (SLIP, CYCLES_UP) if name not in set(table["variant"])]
-    if missing:
-        raise Wrong(f"the table has no variant {', '.join(map(repr, missing))}.",
-                    f"name the new variant exactly {SLIP!r} and keep everything.table's runs in the table.")
+    expect_runs_table(table, SLIP, CYCLES_UP, "val_accuracy",
+                      table_hint="pd.concat([everything.table, slip.table], ignore_index=True).",
+                      missing_hint=f"name the new variant exactly {SLIP!r} and keep everything.table's runs "
+                                   "in the table.")
     differences = paired_differences(table, SLIP, CYCLES_UP, "val_accuracy")
     if len(differences) < 2:
         raise Wrong(f"{SLIP!r} and {CYCLES_UP!r} share {len(differences)} seed(s); a paired verdict needs "
