@@ -91,7 +91,7 @@ def test_a_verdict_is_quoted_as_decided_only_where_the_reseeded_run_agrees(tmp_p
     undecided = {**RESULTS, "verdicts": [{**RESULTS["verdicts"][0], "label": "undecided"}]}
     quotes.fill_lesson(path, RESULTS, reseed=undecided)
     text = quotes.QUOTE.sub(lambda m: m.group(2), nbformat.read(path, as_version=4).cells[0].source)
-    assert text == "dropout is undecided (better in one of two seeded runs, not in the reseeded run)"
+    assert text == "dropout is undecided (better in this run only; the reseeded run's interval contains 0)"
     assert quotes.check_lesson(path, RESULTS, reseed=undecided) == []
     assert quotes.check_lesson(path, RESULTS, reseed=RESULTS)[0].endswith("the run recorded 'better'")
 

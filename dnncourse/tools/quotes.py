@@ -81,9 +81,9 @@ def agreed_label(label: str, reseeded: str | None) -> str:
     """The label a lesson may state: ``label`` when the reseeded run agrees (or there is none), else undecided."""
     if reseeded is None or reseeded == label:
         return label
-    decided = label if label != "undecided" else reseeded
-    other = "the reseeded run" if label != "undecided" else "the first run"
-    return f"undecided ({decided} in one of two seeded runs, not in {other})"
+    if label != "undecided":
+        return f"undecided ({label} in this run only; the reseeded run's interval contains 0)"
+    return f"undecided (here; {reseeded} in the reseeded run)"
 
 
 def value_of(key: str, results: dict, seconds: float | None = None, reseed: dict | None = None) -> str:
