@@ -24,6 +24,7 @@ def stack() -> dict[str, str]:
 
 def main(out: Path) -> int:
     book = yaml.safe_load(Path("book.yml").read_text())
+    out.mkdir(parents=True, exist_ok=True)
     before = stack()
     print("Colab stand-in:", before)
     problems = []
