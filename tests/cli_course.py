@@ -85,15 +85,47 @@ EXERCISE = """\
 wide_parameters = ...  # the parameters of a 784 -> 300 -> 10 network
 dc.check("01.1", wide_parameters)
 """
+BUILDER = """\
+def build_wide():
+    ...   # return a compiled 784 -> 300 -> 10 model
+
+dc.check("01.2", build_wide)
+"""
+VERDICT = """\
+replay_answer = ...   # {"difference": ..., "low": ..., "high": ..., "label": ...}
+
+dc.check("01.3", replay_answer, table=trap_table)
+"""
+# Per-seed results the lesson "measured" (written down, so grading needs no training).
+TABLE = """\
+import pandas as pd
+trap_table = pd.DataFrame({"variant": ["baseline"] * 3 + ["one order replayed"] * 3, "seed": [0, 1, 2] * 2,
+                           "min_val_loss": [0.40, 0.42, 0.41, 0.43, 0.44, 0.45]})
+"""
+SOLUTIONS = {"wide_parameters = ...": "wide_parameters = 784 * 300 + 300 + 300 * 10 + 10",
+             "    ...   # return a compiled 784 -> 300 -> 10 model": """\
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(300, activation="relu"), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model""",
+             "replay_answer = ...": """\
+verdict = dc.paired_verdict(trap_table, "one order replayed", "baseline", "min_val_loss")
+replay_answer = {key: verdict[key] for key in ("difference", "low", "high", "label")}"""}
 
 
 def make_graded_course(root: Path) -> Path:
-    """A one-lesson course whose lesson 01 has exercise 01.1 (a number to compute); return book.yml."""
+    """A one-lesson course whose lesson 01 has exercises 01.1 (a number), 01.2 (a model builder) and
+    01.3 (a verdict on a table the lesson made); return book.yml. ``SOLUTIONS`` answers all three."""
     (root / "lessons").mkdir(parents=True)
-    cells = [new_markdown_cell("# Tiny lesson with an exercise"),
+    exercise = {"tags": ["exercise"]}
+    cells = [new_markdown_cell("# Tiny lesson with exercises"),
              new_code_cell("tries = 1\noutput_dir = 'outputs'\n", metadata={"tags": ["parameters"]}),
-             new_code_cell("import dnncourse as dc\n"),
-             new_code_cell(EXERCISE, metadata={"tags": ["exercise"]})]
+             new_code_cell("import dnncourse as dc\nimport keras\n"),
+             new_code_cell(TABLE),
+             new_markdown_cell("## Exercises"),
+             new_code_cell(EXERCISE, metadata=exercise),
+             new_code_cell(BUILDER, metadata=exercise),
+             new_code_cell(VERDICT, metadata=exercise)]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "lessons" / "01_tiny.ipynb")

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.exercises import CHECKS
 from dnncourse.exercises.expect import NotAnswered, Wrong
 from dnncourse.verdicts import paired_verdict

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.data import FASHION_CLASSES, Dataset
 from dnncourse.exercises import CHECKS, check
 from dnncourse.exercises.expect import NotAnswered, Wrong

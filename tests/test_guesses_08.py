@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.exercises import CHECKS
 from dnncourse.exercises.expect import Wrong
 

@@ -1,9 +1,10 @@
 """Every lesson is one a student finishes: a short main text, takeaways before the exercises, the notes'
 audit in an appendix, training early, and the recording cells out of the way.
 
-Words are counted in markdown cells as whitespace-separated tokens, with fenced code blocks
-(solutions), HTML tags and comments (quote markers keep their text) left out. The main text is
-every markdown cell before the first heading that contains "Appendix"; the appendix is the rest.
+Words are counted in the markdown cells' source as whitespace-separated tokens, everything
+included: the exercises and their solutions (a student who opens them reads them) and the quote
+markers around measured numbers. The main text is every markdown cell before the first heading
+that contains "Appendix"; the appendix is the rest.
 """
 
 import re
@@ -27,7 +28,7 @@ KOREAN_TERMS = {"01_baseline": ["교차 엔트로피", "배치 크기"], "05_bat
 
 
 def words(markdown: str) -> int:
-    return len(TAG.sub(" ", FENCE.sub(" ", markdown)).split())
+    return len(markdown.split())
 
 
 def parts(nb) -> tuple[list[str], list[str]]:

@@ -9,9 +9,12 @@ The checks of lesson NN live in ``dnncourse/exercises/lessonNN.py``: a dict
 ``CHECKS`` from exercise id to a function that returns a short "why it is right"
 message or raises ``Wrong(message, hint)``.
 
+``dnncourse grade`` does not believe what a student's kernel prints: it exports the answers as
+data (``export``) and runs ``CHECKS`` on them in a process of its own (``decide_all``).
+
 Two environment variables serve instructors and CI, never students:
-``DNNCOURSE_CHECK_LOG=FILE`` appends one JSON line per check (``dnncourse grade``
-reads them); ``DNNCOURSE_STRICT_CHECKS=1`` makes a wrong answer raise
+``DNNCOURSE_CHECK_LOG=FILE`` appends one JSON line per check (CI's course run reads it to see
+every solution pass); ``DNNCOURSE_STRICT_CHECKS=1`` makes a wrong answer raise
 ``ExerciseFailed`` (CI runs every solution that way, so no exercise goes stale).
 """
 
@@ -33,6 +36,9 @@ CHECKS: dict[str, Callable[..., str]] = {
     **lesson01.CHECKS, **lesson02.CHECKS, **lesson03.CHECKS, **lesson04.CHECKS,
     **lesson05.CHECKS, **lesson06.CHECKS, **lesson07.CHECKS, **lesson08.CHECKS,
 }
+# Functions in a check's context, with the inputs the check calls them on (``dnncourse grade`` exports
+# their values there, since a function cannot travel as data).
+CONTEXT_CALLS: dict[str, dict[str, Callable[[dict], list]]] = {**lesson06.CONTEXT_CALLS}
 
 
 class ExerciseFailed(AssertionError):
@@ -77,6 +83,13 @@ def check(exercise: str, answer: Any = ..., **context: Any) -> None:
     _log(exercise, status, message)
     if status != "correct" and switches.is_on(STRICT_ENV):
         raise ExerciseFailed(f"exercise {exercise}: {message}")
+
+
+def decide(exercise: str, answer: Any, context: dict) -> tuple[str, str]:
+    """(status, message) of ``answer`` to ``exercise``: the grader's call, in a process of its own."""
+    if exercise not in CHECKS:
+        return "error", f"there is no exercise {exercise!r}."
+    return _outcome(exercise, answer, context)
 
 
 def _log(exercise: str, status: str, message: str) -> None:
