@@ -274,3 +274,15 @@ def test_the_grade_columns_hold_a_status_and_a_message_per_exercise(graded):
     columns = list(graded["table"].columns)
     assert columns == ["ran", "flags", *EXERCISES, "correct", *[f"{e} message" for e in EXERCISES]]
     assert json.dumps(graded["table"].loc["stub"].tolist())  # plain values, no NaN
+
+
+def test_folders_under_tmp_stay_visible_in_the_sandbox(tmp_path):
+    """A virtual environment or course under /tmp (CI's fresh clone) is bound over the sandbox's empty /tmp."""
+    import subprocess
+
+    shared, scratch = tmp_path / "venv", tmp_path / "scratch"
+    shared.mkdir()
+    scratch.mkdir()
+    (shared / "marker").write_text("seen")
+    command = sandbox.wrap(["cat", str(shared / "marker")], scratch, {}, [shared], 2 ** 30, 30)
+    assert subprocess.run(command, capture_output=True, text=True).stdout == "seen"

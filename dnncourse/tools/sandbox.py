@@ -72,11 +72,11 @@ def wrap(command: list[str], scratch: Path, env: dict[str, str], read_only: list
     """``command`` run in a sandbox whose only writable folder is ``scratch`` (also its home and cwd),
     and ``sockets``, a short-named folder for the kernel's Unix sockets (their paths are limited to
     about 100 characters)."""
-    args = ["bwrap", *_system_binds()]
+    # bwrap mounts in order: the empty /tmp first, so that folders under /tmp (a venv, the scratch) show
+    args = ["bwrap", *_system_binds(), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
     for path in read_only:
         args += ["--ro-bind", str(path), str(path)]
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-             "--bind", str(scratch), str(scratch), *(["--bind", str(sockets), str(sockets)] if sockets else []),
+    args += ["--bind", str(scratch), str(scratch), *(["--bind", str(sockets), str(sockets)] if sockets else []),
              "--chdir", str(scratch),
              "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     for name, value in {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", **env,
