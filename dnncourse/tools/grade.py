@@ -124,14 +124,14 @@ def _write_kernel(spec_root: Path, scratch: Path, env: dict, limits: Limits, dat
 def run_copy(nb, scratch: Path, spec_root: Path, env: dict, limits: Limits, data: Path | None) -> str:
     """Execute ``nb`` in place in a sandboxed kernel; return "ok" or why the run stopped."""
     from jupyter_client import AsyncKernelManager
-    from nbclient import NotebookClient
     from jupyter_core.utils import run_sync
+    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     runtime = Path(tempfile.mkdtemp(prefix="dnncourse-grade-"))  # Unix socket paths must be short
     _write_kernel(spec_root, scratch, env, limits, data, runtime)
     km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=str(runtime / "kernel"),
-                       connection_file=str(runtime / "kernel.json"))
+                            connection_file=str(runtime / "kernel.json"))
     client = NotebookClient(nb, km=km, timeout=limits.cell_seconds, startup_timeout=120, allow_errors=True,
                             interrupt_on_timeout=True, resources={"metadata": {"path": str(scratch)}})
     start = time.monotonic()

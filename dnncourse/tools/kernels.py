@@ -3,8 +3,8 @@
 ``kernel_environment`` is what every headless kernel starts with (``KERNEL_ENV``,
 the backend, inline plots, a share of the cores, a JAX cache of the run's own);
 ``write_run_kernel`` puts that into a kernel spec inside the run folder;
-``execute`` runs a notebook with papermill in such a kernel (``dnncourse run``
-and ``dnncourse grade`` both use it); ``describe_error`` says where it failed.
+``execute`` runs a notebook with papermill in such a kernel (``dnncourse run``;
+``dnncourse grade`` runs its sandboxed kernels with nbclient itself); ``describe_error`` says where it failed.
 """
 
 from __future__ import annotations

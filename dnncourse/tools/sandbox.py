@@ -86,5 +86,10 @@ def wrap(command: list[str], scratch: Path, env: dict[str, str], read_only: list
 
 
 def limited(command: list[str], memory_bytes: int, seconds: int) -> list[str]:
-    """``command`` with the same limits and no sandbox (``--no-sandbox``)."""
-    return ["timeout", "--signal=KILL", str(seconds), "prlimit", f"--as={memory_bytes}", "--", *command]
+    """``command`` with the same limits and no sandbox (``--no-sandbox``), where ``timeout`` and
+    ``prlimit`` exist (not on macOS: there only the cell timeout holds)."""
+    if shutil.which("prlimit"):
+        command = ["prlimit", f"--as={memory_bytes}", "--", *command]
+    if shutil.which("timeout"):
+        command = ["timeout", "--signal=KILL", str(seconds), *command]
+    return command
