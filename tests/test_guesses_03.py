@@ -4,21 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from guesses import GUESSES as BASE_GUESSES, wrong
 from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.exercises import CHECKS
-from dnncourse.exercises.expect import NotAnswered, Wrong
+from dnncourse.exercises.expect import NotAnswered
 from dnncourse.verdicts import paired_verdict
 
-GUESSES = ["better", "worse", "undecided", "within the spread", "one seed: no spread", True, False, None, 0, 1,
-           "", {}, [], 0.5]
+GUESSES = [*BASE_GUESSES, "one seed: no spread"]
 DEEP, REFERENCE = "deep 512…128 Adam", "300→100 Adam (deep's budget)"
-
-
-def wrong(exercise, answer, **context):
-    with pytest.raises(Wrong) as err:
-        CHECKS[exercise](answer, **context)
-    assert not isinstance(err.value, NotAnswered), f"{answer!r} counts as unanswered, not as wrong"
-    return str(err.value)
 
 
 # --- 03.1: gradient steps up to the best epoch ------------------------------------------------------

@@ -6,21 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from guesses import GUESSES, labels_need_their_facts, wrong
 from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.data import FASHION_CLASSES, Dataset
 from dnncourse.exercises import CHECKS, check
-from dnncourse.exercises.expect import NotAnswered, Wrong
+from dnncourse.exercises.expect import NotAnswered
 from dnncourse.verdicts import paired_verdict
 
-GUESSES = ["better", "worse", "undecided", "within the spread", True, False, None, 0, 1, "", {}, [], 0.5]
 PLAIN, WITH_BN, METRIC = "Glorot lr=0.1", "Glorot + BN lr=0.1", "val_accuracy_epoch_1"
-
-
-def wrong(exercise, answer, **context):
-    with pytest.raises(Wrong) as err:
-        CHECKS[exercise](answer, **context)
-    assert not isinstance(err.value, NotAnswered), f"{answer!r} counts as unanswered, not as wrong"
-    return str(err.value)
 
 
 def unanswered(capsys, monkeypatch, exercise, answer, **context):
@@ -279,12 +272,7 @@ def test_05_3_guesses_do_not_pass(guess, runs):
 
 
 def test_05_3_the_labels_need_their_facts(runs):
-    right = right_3(runs)
-    for label in ("better", "worse", "undecided"):
-        wrong("05.3", {"label": label}, table=runs)
-        wrong("05.3", {"difference": 0.0, "low": -1.0, "high": 1.0, "label": label}, table=runs)
-        if label != right["label"]:
-            wrong("05.3", {**right, "label": label}, table=runs)
+    labels_need_their_facts("05.3", right_3(runs), table=runs)
 
 
 def verdict_dict(table, variant, reference, metric):

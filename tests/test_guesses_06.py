@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from guesses import GUESSES, wrong
 from graded_checks import checks_as_graded  # noqa: F401 - every test also runs as graded
 from dnncourse.exercises import CHECKS
 from dnncourse.exercises.expect import NotAnswered, Wrong
 from dnncourse.verdicts import paired_verdict
 
-GUESSES = ["better", "worse", "undecided", "within the spread", True, False, None, 0, 1, "", {}, [], 0.5]
 
 N_IMAGES, BATCH, START, EPOCHS = 48_000, 128, 0.01, 15
 STEPS = math.ceil(N_IMAGES / BATCH)
@@ -26,13 +26,6 @@ def schedule():
 
 def step_decay(epoch, learning_rate):
     return START * 0.5 ** (epoch // HALVE)
-
-
-def wrong(exercise, answer, **context):
-    with pytest.raises(Wrong) as err:
-        CHECKS[exercise](answer, **context)
-    assert not isinstance(err.value, NotAnswered), f"{answer!r} counts as unanswered, not as wrong"
-    return str(err.value)
 
 
 # --- 06.1: the rate after one epoch at batch 32 ---------------------------------------------------

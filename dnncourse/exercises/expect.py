@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 import keras
 import pandas as pd
