@@ -18,6 +18,7 @@ the flags) and the executed copies in ``OUT/notebooks``. One broken copy never s
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -215,7 +216,7 @@ def decide_in_own_process(items: list[dict], scratch: Path, env: dict, limits: L
     command = _command([sys.executable, "-m", "dnncourse.tools.decide", str(scratch / "in.json"),
                         str(scratch / "out.json")], scratch, env, limits, data)
     done = subprocess.run(command, capture_output=True, text=True, cwd=scratch,
-                          env=None if limits.sandboxed else {**_os_environ(), **env})
+                          env=None if limits.sandboxed else {**os.environ, **env})
     if done.returncode != 0 or not (scratch / "out.json").is_file():
         why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:200]
         return [{"exercise": item["exercise"], "status": "error", "message": f"the grader's check failed: {why}"}
@@ -225,11 +226,6 @@ def decide_in_own_process(items: list[dict], scratch: Path, env: dict, limits: L
         if item.get("raised") and outcome["status"] != "correct":
             outcome["message"] = f"your exercise cell raised {item['raised']}; {outcome['message']}"
     return outcomes
-
-
-def _os_environ() -> dict:
-    import os
-    return dict(os.environ)
 
 
 def _short_payloads(nb) -> None:
