@@ -12,7 +12,7 @@ import json
 import pytest
 
 from dnncourse.exercises import CHECKS
-from dnncourse.exercises.recording import decode_answer as decode
+from dnncourse.exercises.recording import decode_answer, decode_entries
 from dnncourse.exercises.export import encode_answer, encode_context
 
 
@@ -20,7 +20,7 @@ def graded(exercise, check):
     def decide(answer=..., **context):
         data = json.loads(json.dumps({"answer": encode_answer(exercise, answer, context, check),
                                       "context": encode_context(exercise, context)}))
-        return check(decode(data["answer"]), **{name: decode(value) for name, value in data["context"].items()})
+        return check(decode_answer(data["answer"]), **decode_entries(data["context"]))
     return decide
 
 

@@ -132,3 +132,9 @@ class Replay:
 def decode_answer(data: Any) -> Any:
     """``codec.decode`` with recorded functions rebuilt as ``Replay``: what the grader's checks receive."""
     return decode(data, functions=Replay)
+
+
+def decode_entries(entries: dict) -> dict:
+    """Values one ``Encoder`` wrote (a context), decoded by one ``Decoder``, so references between them hold."""
+    decoder = Decoder(functions=Replay)
+    return {name: decoder(value) for name, value in entries.items()}

@@ -17,7 +17,7 @@ from pathlib import Path
 def decide_one(item: dict) -> dict:
     """One exercise's ``{"exercise", "status", "message"}`` from its exported context and answer."""
     from ..exercises import decide
-    from ..exercises.recording import decode_answer as decode
+    from ..exercises.recording import decode_answer, decode_entries
 
     exercise = item["exercise"]
 
@@ -29,11 +29,12 @@ def decide_one(item: dict) -> dict:
     if item.get("answer_error"):
         return outcome("wrong", item["answer_error"])
     try:
-        context = {name: decode(value) for name, value in (item.get("context") or {}).items()}
+        # the lesson's context and the student's own (exported with the answer) come from two encoders
+        context = {**decode_entries(item.get("context") or {}), **decode_entries(item.get("own_context") or {})}
     except Exception as err:  # noqa: BLE001
         return outcome("error", f"the lesson's context could not be rebuilt ({type(err).__name__}: {err}).")
     try:
-        answer = decode(item["answer"])
+        answer = decode_answer(item["answer"])
     except Exception as err:  # noqa: BLE001 - e.g. a model safe_mode refuses
         return outcome("wrong", f"the grader could not load your answer safely ({type(err).__name__}: "
                                 f"{str(err)[:200]}). Build it from Keras' own layers, optimizers and losses.")

@@ -200,8 +200,7 @@ def collect(nb, exercise_ids: list[str]) -> tuple[list[dict], dict[str, str]]:
             item["answer_error"] = f"the answer cell showed {len(shown)} answers instead of 1 (not graded)."
         else:
             item["answer"] = shown[0].get("answer")
-            if item["context"] is not None:  # what the student's own run made (the stub left it `...`)
-                item["context"] = {**item["context"], **(shown[0].get("context") or {})}
+            item["own_context"] = shown[0].get("context") or {}  # the student's own run (the stub left it `...`)
         if raised:
             item["raised"] = raised
         items.append(item)
